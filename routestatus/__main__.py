@@ -1,0 +1,5 @@
+import sys
+
+from routestatus.cli import main
+
+sys.exit(main())

@@ -1,0 +1,105 @@
+"""Reading ``data/``, ``geo/`` and ``seeds/`` into typed frames for the pages.
+
+The loader reads the same strict CSV parse as ``validate`` and returns its report with
+the frames, so a page can show a problems panel instead of the views the problems affect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from routestatus.csvfile import read_csv
+from routestatus.paths import Root
+from routestatus.schema import Schema, load_schema
+from routestatus.validate import Report, validate
+
+
+@dataclass
+class Dataset:
+    """All curated tables as DataFrames, the map layers, and the validation report."""
+
+    tables: dict[str, pd.DataFrame]
+    routes: gpd.GeoDataFrame | None
+    places: gpd.GeoDataFrame | None
+    boundaries: gpd.GeoDataFrame | None
+    report: Report
+    version: str = ""
+    fingerprint: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def fingerprint(root: Root) -> str:
+    """SHA-256 over the names and bytes of every file in data/, geo/ and seeds/.
+
+    Used as the cache key and the dataset version: any edit changes it, so an edited
+    CSV is picked up on the next rerun without a restart.
+    """
+    digest = hashlib.sha256()
+    for folder in (root.data, root.geo, root.seeds):
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(root.rel(path).encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _frame(schema: Schema, table: str, root: Root) -> pd.DataFrame:
+    """One table as a DataFrame: the declared columns, typed, blank cells as missing.
+
+    Columns: exactly the schema's, in its order, plus ``_line`` (the row's line in the
+    file, for messages). Dates become ``datetime64``; numbers become floats; rows whose
+    cells fail the schema are kept, with the bad cells as missing, and are reported by
+    ``validate``.
+    """
+    t = schema.tables[table]
+    read = read_csv(root.data / t.path, root.rel(root.data / t.path), t.columns)
+    frame = pd.DataFrame([r.values for r in read.rows], columns=t.columns, dtype="string")
+    for f in t.fields:
+        col = frame[f.name].replace("", pd.NA)
+        if f.type == "date":
+            frame[f.name] = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce")
+        elif f.type == "number":
+            frame[f.name] = pd.to_numeric(col, errors="coerce")
+        elif f.type == "boolean":
+            frame[f.name] = col.map(
+                {v: True for v in f.true_values} | {v: False for v in f.false_values}
+            )
+        else:
+            frame[f.name] = col
+    frame["_line"] = [r.line for r in read.rows]
+    return frame
+
+
+def _layer(path: Path) -> gpd.GeoDataFrame | None:
+    try:
+        return gpd.read_file(path, engine="pyogrio")
+    except Exception:  # reported by validate with a precise line; the map just goes without
+        return None
+
+
+def load_dataset(root: Root) -> Dataset:
+    """Load everything under ``root`` and validate it."""
+    report = validate(root)
+    try:
+        schema = load_schema(root.datapackage)
+    except Exception:
+        return Dataset({}, None, None, None, report, fingerprint=fingerprint(root))
+    tables = {name: _frame(schema, name, root) for name in schema.tables}
+    return Dataset(
+        tables=tables,
+        routes=_layer(root.geo / "routes.geojson"),
+        places=_layer(root.geo / "places.geojson"),
+        boundaries=_layer(root.geo / "boundaries.geojson"),
+        report=report,
+        version=schema.version,
+        fingerprint=fingerprint(root),
+        counts={name: len(frame) for name, frame in tables.items()},
+    )

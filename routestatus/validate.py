@@ -1,0 +1,390 @@
+"""Every check of ``data/``, ``geo/`` and ``seeds/``, reported one line per problem.
+
+``validate(root)`` never raises on bad input: each fault in the files becomes a
+:class:`~routestatus.problems.Problem` naming file, line, column, the value found and
+what was expected. The rules come from ``data/datapackage.json`` wherever the schema
+can state them; the rest (dates in order, quotes found in their archived text, layers in
+step with the tables) are here, each in one function.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from routestatus import geobuild, geocheck
+from routestatus.cells import check_cell, parse_date
+from routestatus.csvfile import Row, read_csv
+from routestatus.paths import Root
+from routestatus.problems import Problem
+from routestatus.quotes import quote_in_text, sha256_file
+from routestatus.schema import Schema, Table, load_schema
+
+GEO_LAYERS = {
+    "places": ("places.geojson", ("Point",), "place_id"),
+    "routes": ("routes.geojson", ("LineString",), "alignment_id"),
+}
+BOUNDARIES = ("boundaries.geojson", ("Polygon", "MultiPolygon"), "name")
+
+
+@dataclass
+class Report:
+    """The outcome of :func:`validate`: problems, and rows read per table."""
+
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """The problems as sorted one-line messages."""
+        return [str(p) for p in sorted(self.problems)]
+
+
+@dataclass
+class _Loaded:
+    schema: Schema
+    tables: dict[str, list[Row]]
+    usable: dict[str, bool]
+
+
+def validate(root: Root) -> Report:
+    """Check everything under ``root``; see the module docstring."""
+    report = Report()
+    try:
+        _validate(root, report)
+    except Exception as err:  # a last guard: a bug here must still give one line, not a traceback
+        report.problems.append(
+            Problem(
+                "(validate)",
+                0,
+                "-",
+                f"{type(err).__name__}: {err}",
+                "no internal error; please report this line",
+            )
+        )
+    return report
+
+
+def _validate(root: Root, report: Report) -> None:
+    name = root.rel(root.datapackage)
+    try:
+        schema = load_schema(root.datapackage)
+    except FileNotFoundError:
+        report.problems.append(Problem(name, 0, "-", "no file", "the data package descriptor"))
+        return
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as err:
+        report.problems.append(
+            Problem(
+                name, 1, "-", f"{type(err).__name__}: {err}", "a valid Frictionless data package"
+            )
+        )
+        return
+    loaded = _Loaded(schema, {}, {})
+    for table in schema.tables.values():
+        rows, usable, problems = _read_table(root, table)
+        loaded.tables[table.name], loaded.usable[table.name] = rows, usable
+        report.rows[table.name] = len(rows)
+        report.problems += problems
+    for check in _CROSS_CHECKS:
+        report.problems += check(root, loaded)
+
+
+def _read_table(root: Root, table: Table) -> tuple[list[Row], bool, list[Problem]]:
+    """Read one table and check every cell, unique field and primary key."""
+    path = root.data / table.path
+    name = root.rel(path)
+    read = read_csv(path, name, table.columns)
+    problems = list(read.problems)
+    if read.usable and not read.rows:
+        problems.append(Problem(name, 1, "-", "a header and no rows", "at least one data row"))
+    for row in read.rows:
+        for f in table.fields:
+            expected = check_cell(f, row.values[f.name])
+            if expected:
+                problems.append(Problem(name, row.line, f.name, row.values[f.name], expected))
+    unique = [f.name for f in table.fields if f.unique]
+    for col in unique:
+        first: dict[str, int] = {}
+        for row in read.rows:
+            value = row.values[col]
+            if value and value in first:
+                problems.append(
+                    Problem(
+                        name,
+                        row.line,
+                        col,
+                        value,
+                        f"a unique value (already on line {first[value]})",
+                    )
+                )
+            first.setdefault(value, row.line)
+    return read.rows, read.usable, problems
+
+
+def _keys(loaded: _Loaded, table: str, column: str) -> set[str]:
+    return {r.values[column] for r in loaded.tables.get(table, [])}
+
+
+def _foreign_keys(root: Root, loaded: _Loaded) -> list[Problem]:
+    out = []
+    for table in loaded.schema.tables.values():
+        name = root.rel(root.data / table.path)
+        for fk in table.foreign_keys:
+            if not loaded.usable.get(fk.ref_table):
+                continue  # the referenced file is already reported as unreadable
+            known = _keys(loaded, fk.ref_table, fk.ref_field)
+            for row in loaded.tables[table.name]:
+                value = row.values[fk.field]
+                items = value.split(fk.delimiter) if fk.delimiter and value else [value]
+                for item in items:
+                    if item and item not in known:
+                        out.append(
+                            Problem(
+                                name,
+                                row.line,
+                                fk.field,
+                                item,
+                                f"a {fk.ref_field} listed in {fk.ref_table}.csv",
+                            )
+                        )
+    return out
+
+
+def _sequential_ids(root: Root, loaded: _Loaded) -> list[Problem]:
+    """Ids are permanent: the numbers run 1..n without a gap, so a deleted row shows up."""
+    out = []
+    for table_name, column in loaded.schema.sequential_ids.items():
+        table = loaded.schema.tables[table_name]
+        rows = loaded.tables[table_name]
+        if not loaded.usable[table_name] or not rows:
+            continue
+        name = root.rel(root.data / table.path)
+        numbers = {}
+        for row in rows:
+            digits = row.values[column][1:]
+            if digits.isdigit():
+                numbers.setdefault(int(digits), row)
+        prefix, width = rows[0].values[column][:1], len(rows[0].values[column]) - 1
+        for missing in sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers)):
+            ident = f"{prefix}{missing:0{width}d}"
+            out.append(
+                Problem(
+                    name,
+                    0,
+                    column,
+                    f"no row {ident}",
+                    "ids from first to last: never delete a row, mark it retracted=true",
+                )
+            )
+        ids = [r.values[column] for r in rows]
+        if ids != sorted(ids, key=lambda i: (len(i), i)):
+            out.append(Problem(name, 0, column, "rows out of order", f"rows sorted by {column}"))
+    return out
+
+
+def _event_dates(root: Root, loaded: _Loaded) -> list[Problem]:
+    out = []
+    for table_name, pairs in (
+        ("events", [("date_start", "date_end")]),
+        ("alignments", [("valid_from", "valid_to")]),
+        ("statements", [("date", "")]),
+    ):
+        table = loaded.schema.tables.get(table_name)
+        if table is None:
+            continue
+        name = root.rel(root.data / table.path)
+        has_precision = "date_precision" in table.columns
+        for row in loaded.tables[table_name]:
+            for start_col, end_col in pairs:
+                start = parse_date(row.values[start_col])
+                end = parse_date(row.values[end_col]) if end_col else None
+                if start and end and end < start:
+                    out.append(
+                        Problem(
+                            name,
+                            row.line,
+                            end_col,
+                            row.values[end_col],
+                            f"a date not before {start_col} {start}",
+                        )
+                    )
+                # A month-precision date is stored as the 1st so it can never pass for a day.
+                if (
+                    has_precision
+                    and row.values["date_precision"] == "month"
+                    and start
+                    and start.day != 1
+                ):
+                    out.append(
+                        Problem(
+                            name,
+                            row.line,
+                            start_col,
+                            row.values[start_col],
+                            "the first of the month when date_precision is month",
+                        )
+                    )
+    return out
+
+
+def _event_rules(root: Root, loaded: _Loaded) -> list[Problem]:
+    out = []
+    name = root.rel(root.data / "events.csv")
+    for row in loaded.tables.get("events", []):
+        if row.values["route_id"] == "none" and row.values["status_after"]:
+            out.append(
+                Problem(
+                    name,
+                    row.line,
+                    "status_after",
+                    row.values["status_after"],
+                    "blank when route_id is none (no road, no status)",
+                )
+            )
+    return out
+
+
+def _archived_sources(root: Root, loaded: _Loaded) -> list[Problem]:
+    """Each archived copy exists, is hashed, and its hash still matches."""
+    out = []
+    name = root.rel(root.data / "sources.csv")
+    referenced = set()
+    for row in loaded.tables.get("sources", []):
+        copy, digest = row.values["archived_copy"], row.values["sha256"]
+        if not copy:
+            if digest:
+                out.append(
+                    Problem(
+                        name, row.line, "sha256", digest, "blank when there is no archived_copy"
+                    )
+                )
+            continue
+        referenced.add(copy)
+        path = root.path / copy
+        if not path.is_file():
+            out.append(Problem(name, row.line, "archived_copy", copy, "a file under seeds/"))
+            continue
+        actual = sha256_file(path)
+        if not digest:
+            out.append(
+                Problem(name, row.line, "sha256", "", f"the archived copy's sha256 ({actual})")
+            )
+        elif digest != actual:
+            out.append(
+                Problem(
+                    name,
+                    row.line,
+                    "sha256",
+                    digest,
+                    f"{actual}: {copy} changed after its hash was taken",
+                )
+            )
+    if root.seeds.is_dir():
+        for path in sorted(root.seeds.glob("*.txt")):
+            if root.rel(path) not in referenced:
+                out.append(
+                    Problem(
+                        root.rel(path),
+                        0,
+                        "-",
+                        "an archived text no source cites",
+                        "a sources.csv row with this archived_copy",
+                    )
+                )
+    return out
+
+
+def _quotes(root: Root, loaded: _Loaded) -> list[Problem]:
+    """Quotes whose source is archived must be found verbatim in the archived text."""
+    out = []
+    texts: dict[str, str | None] = {}
+    for row in loaded.tables.get("sources", []):
+        copy = row.values["archived_copy"]
+        path = root.path / copy if copy else None
+        texts[row.values["source_id"]] = (
+            path.read_text(encoding="utf-8", errors="replace") if path and path.is_file() else None
+        )
+    name = root.rel(root.data / "statements.csv")
+    for row in loaded.tables.get("statements", []):
+        text = texts.get(row.values["source_id"])
+        if (
+            text is not None
+            and row.values["quote"]
+            and not quote_in_text(row.values["quote"], text)
+        ):
+            copy = next(
+                r.values["archived_copy"]
+                for r in loaded.tables["sources"]
+                if r.values["source_id"] == row.values["source_id"]
+            )
+            out.append(
+                Problem(
+                    name, row.line, "quote", row.values["quote"], f"text found verbatim in {copy}"
+                )
+            )
+    return out
+
+
+def _geo_layers(root: Root, loaded: _Loaded) -> list[Problem]:
+    out = []
+    schema = loaded.schema
+    expected = _expected_layers(loaded)
+    for layer, (filename, types, id_prop) in GEO_LAYERS.items():
+        path = root.geo / filename
+        name = root.rel(path)
+        doc, problems = geocheck.read_geojson(path, name)
+        out += problems
+        if doc is None:
+            continue
+        out += geocheck.check_collection(doc, name, types, schema.region_bbox, id_prop)
+        if layer in expected:
+            built = {geobuild.comparable(f) for f in expected[layer]}
+            have = {geobuild.comparable(f) for f in doc["features"]}
+            if built != have:
+                out.append(
+                    Problem(
+                        name,
+                        0,
+                        "-",
+                        "a layer out of step with data/",
+                        "the layer rebuilt by: python -m routestatus build-geo",
+                    )
+                )
+    filename, types, id_prop = BOUNDARIES
+    path = root.geo / filename
+    doc, problems = geocheck.read_geojson(path, root.rel(path))
+    out += problems
+    if doc is not None:
+        out += geocheck.check_collection(doc, root.rel(path), types, schema.basemap_bbox, id_prop)
+    return out
+
+
+def _expected_layers(loaded: _Loaded) -> dict[str, list[dict]]:
+    """The layers as ``build-geo`` would write them, for the tables that read cleanly."""
+    places = [r.values for r in loaded.tables.get("places", [])]
+    alignments = [r.values for r in loaded.tables.get("alignments", [])]
+    expected: dict[str, list[dict]] = {}
+    try:
+        if loaded.usable.get("places"):
+            expected["places"] = geobuild.places_features(places)
+        if loaded.usable.get("places") and loaded.usable.get("alignments"):
+            expected["routes"] = geobuild.routes_features(alignments, places)
+    except (KeyError, ValueError):
+        pass  # bad coordinates or waypoints are already reported against the tables
+    return expected
+
+
+_CROSS_CHECKS: list[Callable[[Root, _Loaded], list[Problem]]] = [
+    _foreign_keys,
+    _sequential_ids,
+    _event_dates,
+    _event_rules,
+    _archived_sources,
+    _quotes,
+    _geo_layers,
+]
