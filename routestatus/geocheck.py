@@ -134,59 +134,34 @@ def check_collection(
     return out
 
 
+def _position_fault(pos: list[float], bbox: Bbox) -> str | None:
+    """What is wrong with one [lon, lat] position, or None."""
+    if len(pos) < 2 or not all(math.isfinite(v) for v in pos):
+        return "[lon, lat] numbers"
+    lon, lat = pos[0], pos[1]
+    if _inside(lat, lon, bbox) and not _inside(lon, lat, bbox):
+        return "[lon, lat] order (these look like lat, lon)"
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return "WGS84 degrees (another CRS, e.g. metres?)"
+    if not _inside(lon, lat, bbox):
+        return f"a position inside the region (lon {bbox[0]}..{bbox[2]}, lat {bbox[1]}..{bbox[3]})"
+    if any(len(repr(float(v)).split(".")[-1]) > 6 for v in pos[:2]):
+        return "at most 6 decimals (RFC7946=YES, COORDINATE_PRECISION=6)"
+    return None
+
+
 def _check_positions(
     geom: dict[str, Any], name: str, line: int, where: str, bbox: Bbox
 ) -> list[Problem]:
+    """The first faulty position of a geometry, as a problem (one is enough to fix it)."""
     positions = list(_coords(geom))
     if not positions:
         return [Problem(name, line, "geometry.coordinates", "[]", where + "a non-empty geometry")]
     for pos in positions:
-        if len(pos) < 2 or not all(math.isfinite(v) for v in pos):
-            return [
-                Problem(name, line, "geometry.coordinates", str(pos), where + "[lon, lat] numbers")
-            ]
-        lon, lat = pos[0], pos[1]
-        if _inside(lat, lon, bbox) and not _inside(lon, lat, bbox):
-            return [
-                Problem(
-                    name,
-                    line,
-                    "geometry.coordinates",
-                    f"{lon}, {lat}",
-                    where + "[lon, lat] order (these look like lat, lon)",
-                )
-            ]
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            return [
-                Problem(
-                    name,
-                    line,
-                    "geometry.coordinates",
-                    f"{lon}, {lat}",
-                    where + "WGS84 degrees (another CRS, e.g. metres?)",
-                )
-            ]
-        if not _inside(lon, lat, bbox):
-            box = f"lon {bbox[0]}..{bbox[2]}, lat {bbox[1]}..{bbox[3]}"
-            return [
-                Problem(
-                    name,
-                    line,
-                    "geometry.coordinates",
-                    f"{lon}, {lat}",
-                    where + f"a position inside the region ({box})",
-                )
-            ]
-        if any(len(repr(float(v)).split(".")[-1]) > 6 for v in pos[:2]):
-            return [
-                Problem(
-                    name,
-                    line,
-                    "geometry.coordinates",
-                    f"{lon}, {lat}",
-                    where + "at most 6 decimals (RFC7946=YES, COORDINATE_PRECISION=6)",
-                )
-            ]
+        fault = _position_fault(pos, bbox)
+        if fault:
+            found = ", ".join(str(v) for v in pos)
+            return [Problem(name, line, "geometry.coordinates", found, where + fault)]
     return []
 
 
