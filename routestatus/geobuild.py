@@ -84,8 +84,6 @@ def write_features(features: list[dict[str, Any]], path: Path) -> None:
 
 def comparable(feature: Mapping[str, Any]) -> tuple[Any, ...]:
     """A feature reduced to what must match between the built and the committed layer."""
-    props = tuple(
-        sorted((k, v if v != "" else None) for k, v in (feature.get("properties") or {}).items())
-    )
+    props = tuple(sorted((k, v if v != "" else None) for k, v in (feature.get("properties") or {}).items()))
     geom = feature.get("geometry") or {}
     return props, geom.get("type"), repr(geom.get("coordinates"))

@@ -33,9 +33,7 @@ def read_geojson(path: Path, name: str) -> tuple[dict[str, Any] | None, list[Pro
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        return None, [
-            Problem(name, err.lineno, str(err.colno), err.msg, "valid JSON (file truncated?)")
-        ]
+        return None, [Problem(name, err.lineno, str(err.colno), err.msg, "valid JSON (file truncated?)")]
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         return None, [
             Problem(
@@ -98,9 +96,7 @@ def check_collection(
         fid = str(props.get(id_property, ""))
         where = f"{id_property}={fid!r}: " if fid else ""
         if not fid:
-            out.append(
-                Problem(name, line, f"properties.{id_property}", "", "an id on every feature")
-            )
+            out.append(Problem(name, line, f"properties.{id_property}", "", "an id on every feature"))
         elif fid in seen:
             out.append(
                 Problem(
@@ -128,9 +124,7 @@ def check_collection(
             )
             continue
         # Shape checks on coordinates already found wrong would only repeat the fault.
-        out += _check_positions(geom, name, line, where, bbox) or _check_shape(
-            geom, name, line, where
-        )
+        out += _check_positions(geom, name, line, where, bbox) or _check_shape(geom, name, line, where)
     return out
 
 
@@ -150,9 +144,7 @@ def _position_fault(pos: list[float], bbox: Bbox) -> str | None:
     return None
 
 
-def _check_positions(
-    geom: dict[str, Any], name: str, line: int, where: str, bbox: Bbox
-) -> list[Problem]:
+def _check_positions(geom: dict[str, Any], name: str, line: int, where: str, bbox: Bbox) -> list[Problem]:
     """The first faulty position of a geometry, as a problem (one is enough to fix it)."""
     positions = list(_coords(geom))
     if not positions:
@@ -179,9 +171,7 @@ def _check_shape(geom: dict[str, Any], name: str, line: int, where: str) -> list
             )
         ]
     if shp.is_empty:
-        return [
-            Problem(name, line, "geometry", "an empty geometry", where + "a non-empty geometry")
-        ]
+        return [Problem(name, line, "geometry", "an empty geometry", where + "a non-empty geometry")]
     if not shp.is_valid:
         return [Problem(name, line, "geometry", explain_validity(shp), where + "a valid geometry")]
     if shp.geom_type == "LineString" and not shp.is_simple:

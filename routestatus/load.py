@@ -28,6 +28,7 @@ class Dataset:
     places: gpd.GeoDataFrame | None
     boundaries: gpd.GeoDataFrame | None
     report: Report
+    schema: Schema | None = None
     version: str = ""
     fingerprint: str = ""
     counts: dict[str, int] = field(default_factory=dict)
@@ -69,9 +70,7 @@ def _frame(schema: Schema, table: str, root: Root) -> pd.DataFrame:
         elif f.type == "number":
             frame[f.name] = pd.to_numeric(col, errors="coerce")
         elif f.type == "boolean":
-            frame[f.name] = col.map(
-                {v: True for v in f.true_values} | {v: False for v in f.false_values}
-            )
+            frame[f.name] = col.map({v: True for v in f.true_values} | {v: False for v in f.false_values})
         else:
             frame[f.name] = col
     frame["_line"] = [r.line for r in read.rows]
@@ -99,6 +98,7 @@ def load_dataset(root: Root) -> Dataset:
         places=_layer(root.geo / "places.geojson"),
         boundaries=_layer(root.geo / "boundaries.geojson"),
         report=report,
+        schema=schema,
         version=schema.version,
         fingerprint=fingerprint(root),
         counts={name: len(frame) for name, frame in tables.items()},

@@ -15,9 +15,7 @@ import hashlib
 import re
 from pathlib import Path
 
-_TYPOGRAPHIC = str.maketrans(
-    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
-)
+_TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
 _PARAGRAPH_OPENING_MARK = re.compile(r"(^|\n)[ \t]*[\"']", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 

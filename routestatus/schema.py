@@ -107,9 +107,7 @@ def parse_schema(descriptor: dict[str, Any]) -> Schema:
     list_fks: dict[str, list[ForeignKey]] = {}
     for fk in extra.get("listForeignKeys", []):
         list_fks.setdefault(fk["resource"], []).append(
-            ForeignKey(
-                fk["field"], fk["reference"]["resource"], fk["reference"]["field"], fk["delimiter"]
-            )
+            ForeignKey(fk["field"], fk["reference"]["resource"], fk["reference"]["field"], fk["delimiter"])
         )
     tables: dict[str, Table] = {}
     for res in descriptor["resources"]:

@@ -21,9 +21,7 @@ class Overview:
 def overview(data: Dataset) -> Overview:
     """Count rows per table and find the first and last event dates."""
     events = data.tables.get("events", pd.DataFrame())
-    dates = pd.concat(
-        [events.get("date_start", pd.Series()), events.get("date_end", pd.Series())]
-    ).dropna()
+    dates = pd.concat([events.get("date_start", pd.Series()), events.get("date_end", pd.Series())]).dropna()
     first = dates.min().date().isoformat() if len(dates) else None
     last = dates.max().date().isoformat() if len(dates) else None
     return Overview(counts=dict(data.counts), first_date=first, last_date=last)

@@ -79,9 +79,7 @@ def _validate(root: Root, report: Report) -> None:
         return
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as err:
         report.problems.append(
-            Problem(
-                name, 1, "-", f"{type(err).__name__}: {err}", "a valid Frictionless data package"
-            )
+            Problem(name, 1, "-", f"{type(err).__name__}: {err}", "a valid Frictionless data package")
         )
         return
     loaded = _Loaded(schema, {}, {})
@@ -214,12 +212,7 @@ def _event_dates(root: Root, loaded: _Loaded) -> list[Problem]:
                         )
                     )
                 # A month-precision date is stored as the 1st so it can never pass for a day.
-                if (
-                    has_precision
-                    and row.values["date_precision"] == "month"
-                    and start
-                    and start.day != 1
-                ):
+                if has_precision and row.values["date_precision"] == "month" and start and start.day != 1:
                     out.append(
                         Problem(
                             name,
@@ -258,11 +251,7 @@ def _archived_sources(root: Root, loaded: _Loaded) -> list[Problem]:
         copy, digest = row.values["archived_copy"], row.values["sha256"]
         if not copy:
             if digest:
-                out.append(
-                    Problem(
-                        name, row.line, "sha256", digest, "blank when there is no archived_copy"
-                    )
-                )
+                out.append(Problem(name, row.line, "sha256", digest, "blank when there is no archived_copy"))
             continue
         referenced.add(copy)
         path = root.path / copy
@@ -271,9 +260,7 @@ def _archived_sources(root: Root, loaded: _Loaded) -> list[Problem]:
             continue
         actual = sha256_file(path)
         if not digest:
-            out.append(
-                Problem(name, row.line, "sha256", "", f"the archived copy's sha256 ({actual})")
-            )
+            out.append(Problem(name, row.line, "sha256", "", f"the archived copy's sha256 ({actual})"))
         elif digest != actual:
             out.append(
                 Problem(
@@ -312,21 +299,13 @@ def _quotes(root: Root, loaded: _Loaded) -> list[Problem]:
     name = root.rel(root.data / "statements.csv")
     for row in loaded.tables.get("statements", []):
         text = texts.get(row.values["source_id"])
-        if (
-            text is not None
-            and row.values["quote"]
-            and not quote_in_text(row.values["quote"], text)
-        ):
+        if text is not None and row.values["quote"] and not quote_in_text(row.values["quote"], text):
             copy = next(
                 r.values["archived_copy"]
                 for r in loaded.tables["sources"]
                 if r.values["source_id"] == row.values["source_id"]
             )
-            out.append(
-                Problem(
-                    name, row.line, "quote", row.values["quote"], f"text found verbatim in {copy}"
-                )
-            )
+            out.append(Problem(name, row.line, "quote", row.values["quote"], f"text found verbatim in {copy}"))
     return out
 
 

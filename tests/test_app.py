@@ -1,17 +1,134 @@
 """The real dashboard, driven through Streamlit's AppTest."""
 
+import calendar
+import csv
+import datetime as dt
+import json
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from routestatus.labels import STATUS_COLOURS
+from routestatus.paths import PROJECT_ROOT
+
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+PAGES = ["pages/map.py", "pages/timeline.py", "pages/statements.py", "pages/sources.py"]
+D = dt.date.fromisoformat
 
 
-def test_overview_loads_and_counts_rows():
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def read(table):
+    with open(PROJECT_ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def expected_events(lo, hi):
+    """Count events by the documented rule, straight from the CSV (independent of the app)."""
+    n = 0
+    for r in read("events"):
+        start = D(r["date_start"])
+        end = D(r["date_end"]) if r["date_end"] else start
+        if r["date_precision"] == "month":
+            end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        n += r["retracted"] == "false" and end >= lo and start <= hi
+    return n
+
+
+def expected_statements(lo, hi):
+    return sum(r["retracted"] == "false" and lo <= D(r["date"]) <= hi for r in read("statements"))
+
+
+def run(**query):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def table_with(at, column):
+    """The dataframe on the page that has ``column`` (AppTest does not expose dataframe keys)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def road_traces(at):
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["map"]["style"] == "white-bg"
+    return {t["meta"]["route_id"]: t for t in spec["data"] if t.get("meta", {}).get("kind") == "road"}
+
+
+def test_every_page_runs():
+    at = run()
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    data = at.session_state["dataset"]
-    assert metrics["Events"] == str(len(data.tables["events"]))
-    assert metrics["Statements"] == str(len(data.tables["statements"]))
-    assert int(metrics["Statements"]) >= 15
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+
+
+def test_changing_the_range_changes_counts_on_every_page():
+    at = run()
+    lo, hi = D("2023-09-01"), D("2023-09-30")
+    at.date_input(key="flt_range").set_value((lo, hi)).run()
+    assert not at.exception
+    assert metric(at, "Events in range") == str(expected_events(lo, hi))
+    assert at.query_params["from"] in ("2023-09-01", ["2023-09-01"])
+    at.switch_page("pages/timeline.py").run()
+    assert len(table_with(at, "event_id")) == expected_events(lo, hi)
+    at.switch_page("pages/statements.py").run()
+    assert metric(at, "Statements in view") == str(expected_statements(lo, hi))
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    cited = {s for r in read("events") for s in r["source_ids"].split(";") if r["date_start"].startswith("2023-09")}
+    assert len(table_with(at, "source_id")) >= len(cited)
+
+
+def test_link_with_a_range_opens_that_range():
+    at = run(**{"from": "2023-01-01", "to": "2023-01-31", "roads": "lachin"})
+    assert at.date_input(key="flt_range").value == (D("2023-01-01"), D("2023-01-31"))
+    assert at.multiselect(key="flt_roads").value == ["lachin"]
+    assert not at.warning
+    assert set(road_traces(at)) == {"lachin"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "yesterday"},
+        {"from": "2023-05-01", "to": "2023-01-01"},
+        {"to": "2031-01-01"},
+        {"roads": "atlantis"},
+        {"types": "nonsense,,"},
+        {"from": "2" * 500},
+    ],
+)
+def test_bad_url_values_fall_back_with_a_notice(query):
+    at = run(**query)
+    assert not at.exception
+    assert at.warning, "expected a notice"
+    lo, hi = at.date_input(key="flt_range").value
+    assert (lo, hi) == (D("2020-11-10"), D("2023-11-23")) or "roads" in query or "types" in query
+
+
+@pytest.mark.parametrize(
+    ("day", "lachin", "aghdam"),
+    [
+        ("2023-01-15", "humanitarian_only", "closed"),
+        ("2023-09-12", "humanitarian_only", "humanitarian_only"),
+        ("2023-09-27", "outbound_only", "restricted"),
+        ("2021-06-01", "open", "closed"),
+    ],
+)
+def test_map_colours_each_road_by_its_status(day, lachin, aghdam):
+    at = run(**{"from": "2020-11-10", "to": day})
+    traces = road_traces(at)
+    assert traces["lachin"]["line"]["color"] == STATUS_COLOURS[lachin]
+    assert traces["aghdam_askeran"]["line"]["color"] == STATUS_COLOURS[aghdam]
+    assert "Lachin corridor: " in traces["lachin"]["name"]  # status in words, not colour alone
+
+
+def test_map_uses_the_alignment_valid_on_the_end_date():
+    assert road_traces(run(to="2022-08-01"))["lachin"]["meta"]["alignment_id"] == "lachin_2020"
+    assert road_traces(run(to="2023-01-01"))["lachin"]["meta"]["alignment_id"] == "lachin_2022"

@@ -21,9 +21,7 @@ def test_codebook_names_every_field_and_value():
 
 
 def test_codebook_statuses_match_schema():
-    documented = set(
-        re.findall(r"^\| `(\w+)` \|", CODEBOOK.split("## Road status")[1].split("##")[0], re.M)
-    )
+    documented = set(re.findall(r"^\| `(\w+)` \|", CODEBOOK.split("## Road status")[1].split("##")[0], re.M))
     assert documented == set(SCHEMA.enum("events", "status_after"))
 
 

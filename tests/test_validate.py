@@ -125,9 +125,7 @@ def test_dangling_foreign_keys(root):
     line = edit(root, "events", 1, source_ids=data[1]["source_ids"] + ";no-such-source")
     edit(root, "statements", 0, source_id="nowhere")
     assert_one_problem(root, "data/events.csv:2:place_id", "'atlantis'", "places.csv")
-    assert_one_problem(
-        root, f"data/events.csv:{line}:source_ids", "'no-such-source'", "sources.csv"
-    )
+    assert_one_problem(root, f"data/events.csv:{line}:source_ids", "'no-such-source'", "sources.csv")
     assert_one_problem(root, "data/statements.csv:2:source_id", "'nowhere'")
 
 
@@ -145,13 +143,9 @@ def test_missing_extra_and_reordered_columns(root):
     text = (root.data / "places.csv").read_text(encoding="utf-8")
     header, rest = text.split("\n", 1)
     cols = header.split(",")
-    (root.data / "places.csv").write_text(
-        ",".join(cols[1:] + cols[:1]) + "\n" + rest, encoding="utf-8"
-    )
+    (root.data / "places.csv").write_text(",".join(cols[1:] + cols[:1]) + "\n" + rest, encoding="utf-8")
     assert_one_problem(root, "data/places.csv:1:-", "columns in this order")
-    (root.data / "places.csv").write_text(
-        header.replace(",notes", ",remarks") + "\n" + rest, encoding="utf-8"
-    )
+    (root.data / "places.csv").write_text(header.replace(",notes", ",remarks") + "\n" + rest, encoding="utf-8")
     assert_one_problem(root, "data/places.csv:1:notes", "no such column")
     assert_one_problem(root, "data/places.csv:1:remarks", "an extra column")
 
@@ -302,9 +296,7 @@ def test_invalid_polygon_in_boundaries(root):
         "coordinates": [[[45.0, 40.0], [46.0, 41.0], [46.0, 40.0], [45.0, 41.0], [45.0, 40.0]]],
     }
     put_geo(root, "boundaries.geojson", doc)
-    assert_one_problem(
-        root, "geo/boundaries.geojson:2:geometry", "Self-intersection", "a valid geometry"
-    )
+    assert_one_problem(root, "geo/boundaries.geojson:2:geometry", "Self-intersection", "a valid geometry")
 
 
 def test_layer_out_of_step_with_tables(root):

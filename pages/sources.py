@@ -1,0 +1,40 @@
+import streamlit as st
+
+from pages.widgets import problems_panel, table_with_download
+from routestatus.filters import filter_events, filter_statements
+from routestatus.method import status_definitions, used_sources
+
+data = st.session_state["dataset"]
+flt = st.session_state.get("filters")
+st.title("Sources & method")
+
+st.subheader("Validation")
+if problems_panel(data.report):
+    counts = ", ".join(f"{n} {name}" for name, n in data.counts.items())
+    st.success(f"All checks pass: {counts}.")
+st.caption(f"Data version {data.version}; content hash `{data.fingerprint[:16]}` of data/, geo/ and seeds/.")
+
+if flt is not None:
+    events = filter_events(data.tables["events"], flt)
+    statements = filter_statements(data.tables["statements"], flt)
+    table = used_sources(data.tables["sources"], events, statements)
+    st.subheader(f"Sources cited in the chosen view ({len(table)})")
+    table_with_download(
+        table,
+        "sources",
+        flt,
+        "sources",
+        column_config={"url": st.column_config.LinkColumn("url")},
+    )
+
+st.subheader("Status definitions")
+st.dataframe(status_definitions(), hide_index=True, key="status_defs")
+st.subheader("Method")
+st.markdown(
+    "Status means what traffic could actually pass; each change is an event with its sources. "
+    "A status holds until the next event that sets one for that road, and never past the last "
+    "date in the record: before the first and after the last evidence the answer is *unknown*. "
+    "Roads are drawn schematically, as straight lines through places whose coordinates were "
+    "checked against two sources (see `geo/README.md`). Quotes whose source text is archived in "
+    "`seeds/` are checked word for word by `python -m routestatus validate`."
+)

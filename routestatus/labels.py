@@ -1,0 +1,51 @@
+"""Words and styles for roads and statuses, in one place.
+
+Colours are the Okabe–Ito palette, chosen to stay distinct with the common forms of colour
+blindness; every use of a colour also carries the status in words (legend, label or
+hover) and, where the chart type allows, a fill pattern, so colour is never the only cue.
+"""
+
+ROAD_LABELS = {
+    "lachin": "Lachin corridor",
+    "aghdam_askeran": "Aghdam–Askeran road",
+    "both": "Both roads",
+    "none": "No road",
+}
+
+STATUS_LABELS = {
+    "open": "Open",
+    "restricted": "Restricted",
+    "humanitarian_only": "Humanitarian only",
+    "closed": "Closed",
+    "outbound_only": "Outbound only",
+    "unknown": "Unknown",
+}
+
+STATUS_COLOURS = {
+    "open": "#009E73",
+    "restricted": "#E69F00",
+    "humanitarian_only": "#56B4E9",
+    "closed": "#D55E00",
+    "outbound_only": "#CC79A7",
+    "unknown": "#999999",
+}
+
+# Plotly bar fill patterns: a second cue besides colour.
+STATUS_PATTERNS = {
+    "open": "",
+    "restricted": "/",
+    "humanitarian_only": ".",
+    "closed": "x",
+    "outbound_only": "|",
+    "unknown": "-",
+}
+
+PRECISION_MARKS = {"day": "", "month": "(month only)", "approximate": "≈"}
+
+
+def show_date(day, precision: str) -> str:
+    """A date as text that never claims more precision than it has."""
+    if day is None or (hasattr(day, "__class__") and str(day) in ("NaT", "None")):
+        return ""
+    text = day.strftime("%Y-%m") if precision == "month" else day.strftime("%Y-%m-%d")
+    return f"≈ {text}" if precision == "approximate" else text

@@ -1,0 +1,128 @@
+"""The status engine: per-road status intervals built from the events.
+
+Rules (also in the README):
+- Only events that are not retracted and carry a ``status_after`` set a status. An event
+  on ``both`` sets it on each road.
+- A status starts on its event's ``date_start`` and holds until the day before the next
+  status event on that road. Two status events on one road on the same day: the one with
+  the higher ``event_id`` (recorded later) wins.
+- Before a road's first status event, and after the last day of the record (the latest
+  date of any event), the status is ``unknown``: nothing is carried on past the evidence.
+- An interval keeps the precision of the event that started it, so a status known to begin
+  only "in June 2023" is never shown as starting on 1 June.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+ROADS = ("lachin", "aghdam_askeran")
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """One road's status from ``start`` to ``end`` (both inclusive) and its evidence."""
+
+    route_id: str
+    status: str
+    start: dt.date
+    end: dt.date
+    precision: str = "day"
+    evidence: tuple[str, ...] = field(default_factory=tuple)
+
+    def days(self, lo: dt.date, hi: dt.date) -> int:
+        """Days of this interval inside [lo, hi], both inclusive."""
+        first, last = max(self.start, lo), min(self.end, hi)
+        return max((last - first).days + 1, 0)
+
+
+def _day(value) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
+def record_span(events: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    """First and last day of the record: earliest start and latest start or end of any event."""
+    live = events[~events["retracted"].fillna(False).astype(bool)]
+    dates = pd.concat([live["date_start"], live["date_end"]]).dropna()
+    return _day(dates.min()), _day(dates.max())
+
+
+def build_intervals(events: pd.DataFrame) -> dict[str, list[Interval]]:
+    """Per road, the contiguous status intervals covering the whole record span.
+
+    ``events`` has the columns of ``events.csv`` as loaded by :mod:`routestatus.load`.
+    """
+    first, last = record_span(events)
+    setting = events[events["status_after"].notna() & ~events["retracted"].fillna(False).astype(bool)].sort_values(
+        ["date_start", "event_id"]
+    )
+    out: dict[str, list[Interval]] = {}
+    for road in ROADS:
+        rows = setting[setting["route_id"].isin([road, "both"])]
+        changes: list[tuple[dt.date, str, str, str]] = []
+        for r in rows.itertuples():
+            day = _day(r.date_start)
+            if changes and changes[-1][0] == day:
+                changes.pop()  # same day: the later record wins
+            changes.append((day, r.status_after, r.date_precision, r.event_id))
+        intervals: list[Interval] = []
+        cursor = first
+        for i, (day, status, precision, event_id) in enumerate(changes):
+            if day > cursor:
+                intervals.append(Interval(road, UNKNOWN, cursor, day - dt.timedelta(days=1)))
+            end = changes[i + 1][0] - dt.timedelta(days=1) if i + 1 < len(changes) else last
+            intervals.append(Interval(road, status, day, end, precision, (event_id,)))
+            cursor = end + dt.timedelta(days=1)
+        if cursor <= last:
+            intervals.append(Interval(road, UNKNOWN, cursor, last))
+        out[road] = intervals
+    return out
+
+
+def status_at(intervals: dict[str, list[Interval]], route_id: str, day: dt.date) -> Interval:
+    """The interval holding ``day`` on ``route_id``; an ``unknown`` day-interval outside the record."""
+    for interval in intervals.get(route_id, []):
+        if interval.start <= day <= interval.end:
+            return interval
+    return Interval(route_id, UNKNOWN, day, day)
+
+
+def clip(intervals: list[Interval], lo: dt.date, hi: dt.date) -> list[Interval]:
+    """The intervals that overlap [lo, hi], cut to it."""
+    out = []
+    for iv in intervals:
+        if iv.end >= lo and iv.start <= hi:
+            out.append(
+                Interval(
+                    iv.route_id,
+                    iv.status,
+                    max(iv.start, lo),
+                    min(iv.end, hi),
+                    iv.precision,
+                    iv.evidence,
+                )
+            )
+    return out
+
+
+def days_in_status(
+    intervals: dict[str, list[Interval]], lo: dt.date, hi: dt.date, statuses: tuple[str, ...]
+) -> pd.DataFrame:
+    """Days each road spent in each status within [lo, hi] (inclusive).
+
+    Result: one row per road, one column per status (in ``statuses`` order), integers.
+    Days outside the record count as ``unknown``.
+    """
+    table = {}
+    for road in ROADS:
+        counts = dict.fromkeys(statuses, 0)
+        for iv in intervals.get(road, []):
+            counts[iv.status] = counts.get(iv.status, 0) + iv.days(lo, hi)
+        covered = sum(counts.values())
+        counts[UNKNOWN] += (hi - lo).days + 1 - covered
+        table[road] = counts
+    return pd.DataFrame.from_dict(table, orient="index")[list(statuses)]
