@@ -5,6 +5,8 @@ blindness; every use of a colour also carries the status in words (legend, label
 hover) and, where the chart type allows, a fill pattern, so colour is never the only cue.
 """
 
+import pandas as pd
+
 ROAD_LABELS = {
     "lachin": "Lachin corridor",
     "aghdam_askeran": "Aghdam–Askeran road",
@@ -45,7 +47,7 @@ PRECISION_MARKS = {"day": "", "month": "(month only)", "approximate": "≈"}
 
 def show_date(day, precision: str) -> str:
     """A date as text that never claims more precision than it has."""
-    if day is None or (hasattr(day, "__class__") and str(day) in ("NaT", "None")):
+    if day is None or pd.isna(day):
         return ""
     text = day.strftime("%Y-%m") if precision == "month" else day.strftime("%Y-%m-%d")
     return f"≈ {text}" if precision == "approximate" else text

@@ -289,22 +289,16 @@ def _archived_sources(root: Root, loaded: _Loaded) -> list[Problem]:
 def _quotes(root: Root, loaded: _Loaded) -> list[Problem]:
     """Quotes whose source is archived must be found verbatim in the archived text."""
     out = []
-    texts: dict[str, str | None] = {}
+    texts: dict[str, tuple[str, str]] = {}  # source_id -> (archived_copy, its text)
     for row in loaded.tables.get("sources", []):
         copy = row.values["archived_copy"]
         path = root.path / copy if copy else None
-        texts[row.values["source_id"]] = (
-            path.read_text(encoding="utf-8", errors="replace") if path and path.is_file() else None
-        )
+        if path and path.is_file():
+            texts[row.values["source_id"]] = (copy, path.read_text(encoding="utf-8", errors="replace"))
     name = root.rel(root.data / "statements.csv")
     for row in loaded.tables.get("statements", []):
-        text = texts.get(row.values["source_id"])
+        copy, text = texts.get(row.values["source_id"], ("", None))
         if text is not None and row.values["quote"] and not quote_in_text(row.values["quote"], text):
-            copy = next(
-                r.values["archived_copy"]
-                for r in loaded.tables["sources"]
-                if r.values["source_id"] == row.values["source_id"]
-            )
             out.append(Problem(name, row.line, "quote", row.values["quote"], f"text found verbatim in {copy}"))
     return out
 

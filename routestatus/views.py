@@ -15,8 +15,8 @@ from routestatus.status import Interval, clip
 from routestatus.textsafe import safe_url
 
 
-def _first_url(ids: str, sources: pd.DataFrame) -> str | None:
-    urls = sources.set_index("source_id")["url"]
+def _first_url(ids: str, urls: pd.Series) -> str | None:
+    """The first of the ``;``-separated source ids that has an http(s) URL."""
     for sid in str(ids).split(";"):
         if sid in urls.index:
             return safe_url(urls[sid])
@@ -25,6 +25,7 @@ def _first_url(ids: str, sources: pd.DataFrame) -> str | None:
 
 def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Events with dates shown at their precision, road and status in words, first source link."""
+    urls = sources.set_index("source_id")["url"]
     return pd.DataFrame(
         {
             "event_id": events["event_id"],
@@ -39,7 +40,7 @@ def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
             "event_type": events["event_type"],
             "status_after": events["status_after"].map(STATUS_LABELS).fillna(""),
             "summary": events["summary"],
-            "source": [_first_url(s, sources) for s in events["source_ids"]],
+            "source": [_first_url(s, urls) for s in events["source_ids"]],
             "source_ids": events["source_ids"],
             "confidence": events["confidence"],
             "notes": events["notes"].fillna(""),
