@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages.widgets import snapshot_button
 from routestatus.filters import PRECISION_RULE, Filters, parse_query
 from routestatus.labels import ROAD_LABELS
 from routestatus.load import fingerprint, load_dataset
@@ -64,6 +65,8 @@ if data.counts.get("events"):
     flt = Filters(lo, hi, roads, tuple(st.session_state["flt_types"]) or types)
     st.session_state["filters"] = flt
     st.query_params.from_dict(flt.to_query(bounds, types))
+    with st.sidebar:
+        snapshot_button()
 
 page = st.navigation(list(pages.values()))
 if not data.counts.get("events") and page.title != "Sources & method":

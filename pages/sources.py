@@ -1,8 +1,8 @@
 import streamlit as st
 
 from pages.widgets import problems_panel, table_with_download
-from routestatus.filters import filter_events, filter_statements
-from routestatus.method import status_definitions, used_sources
+from routestatus.method import status_definitions
+from routestatus.snapshot import snapshot_tables
 
 data = st.session_state["dataset"]
 flt = st.session_state.get("filters")
@@ -15,14 +15,12 @@ if problems_panel(data.report):
 st.caption(f"Data version {data.version}; content hash `{data.fingerprint[:16]}` of data/, geo/ and seeds/.")
 
 if flt is not None:
-    events = filter_events(data.tables["events"], flt)
-    statements = filter_statements(data.tables["statements"], flt)
-    table = used_sources(data.tables["sources"], events, statements)
+    table = snapshot_tables(data, st.session_state["intervals"], flt)["sources"]
     st.subheader(f"Sources cited in the chosen view ({len(table)})")
+    st.caption("Cited by the events and statements in range, by the events behind each status, or by the road courses.")
     table_with_download(
         table,
         "sources",
-        flt,
         "sources",
         column_config={"url": st.column_config.LinkColumn("url")},
     )

@@ -4,6 +4,7 @@ from pages.widgets import problems_panel, table_with_download
 from routestatus.figures import statements_chart
 from routestatus.filters import filter_people, filter_statements
 from routestatus.labels import ROAD_LABELS
+from routestatus.snapshot import People
 from routestatus.textsafe import md_escape
 from routestatus.views import statements_table
 
@@ -41,7 +42,7 @@ st.subheader("Table")
 table_with_download(
     table,
     "statements",
-    flt,
     "statements",
     column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
+    people=People(tuple(orgs), tuple(speakers)),
 )

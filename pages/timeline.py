@@ -4,8 +4,9 @@ from pages.widgets import problems_panel, table_with_download
 from routestatus.figures import timeline_figure
 from routestatus.filters import filter_events
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS
+from routestatus.snapshot import intervals_frame
 from routestatus.status import clip, days_in_status
-from routestatus.views import events_table
+from routestatus.views import events_table, intervals_table
 
 data, intervals, flt = (
     st.session_state["dataset"],
@@ -31,7 +32,10 @@ table = events_table(events, data.tables["sources"])
 table_with_download(
     table,
     "events",
-    flt,
     "events",
     column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
 )
+
+status = intervals_frame(intervals, flt)
+st.subheader(f"Status intervals ({len(status)})")
+table_with_download(intervals_table(status), "status_intervals", "intervals")

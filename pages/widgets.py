@@ -1,9 +1,11 @@
-"""Shared page pieces: the problems panel and the one "table + download" helper."""
+"""Shared page pieces: the problems panel, the table + "Download CSV" helper, the snapshot button."""
+
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from routestatus.export import csv_bytes, file_name
+from routestatus.snapshot import EVERYONE, builder, file_name, table_csv
 
 
 def problems_panel(report) -> bool:
@@ -15,14 +17,46 @@ def problems_panel(report) -> bool:
     return False
 
 
-def table_with_download(frame: pd.DataFrame, table: str, flt, key: str, column_config=None) -> None:
-    """Show ``frame`` and a "Download CSV" button for exactly those rows."""
+def _view():
+    data = st.session_state["dataset"]
+    return data, st.session_state["intervals"], st.session_state["filters"], data.schema.enum("events", "event_type")
+
+
+def table_with_download(frame: pd.DataFrame, table: str, key: str, column_config=None, people=EVERYONE) -> None:
+    """Show ``frame`` and a "Download CSV" button for exactly its rows.
+
+    The file is made by ``snapshot.table_csv`` (the same bytes as the command line's
+    snapshot for these filters) when the button is clicked, not on every rerun; it has the
+    codebook's columns, so ids and codes stand where the table shows words.
+    """
+    data, intervals, flt, types = _view()
     st.dataframe(frame, hide_index=True, column_config=column_config, key=f"{key}_table")
     st.download_button(
         "Download CSV",
-        data=csv_bytes(frame),
-        file_name=file_name(table, flt.start, flt.end),
+        data=partial(table_csv, data, intervals, flt, table, people),
+        file_name=file_name(table, flt, types, people),
         mime="text/csv",
         key=f"{key}_download",
         icon=":material/download:",
+        on_click="ignore",
+        help=f"These {len(frame)} rows with the codebook's columns; UTF-8 CSV that Excel opens as is.",
     )
+
+
+def snapshot_button() -> None:
+    """The sidebar's "Download snapshot" button: every table for the current filters in one zip."""
+    data, intervals, flt, types = _view()
+    st.download_button(
+        "Download snapshot (zip)",
+        data=builder(data, intervals, flt),
+        file_name=file_name("snapshot", flt, types, extension="zip"),
+        mime="application/zip",
+        key="snapshot_download",
+        icon=":material/folder_zip:",
+        on_click="ignore",
+        disabled=not data.report.ok,
+        help="Events, statements, sources and status intervals for these filters, both map layers, "
+        "a README with the field meanings and a manifest with SHA-256 hashes. Built when you click.",
+    )
+    if not data.report.ok:
+        st.caption("Snapshots are off while the data has problems (see Sources & method).")

@@ -1,14 +1,19 @@
-"""Command line: ``python -m routestatus validate | build-geo``."""
+"""Command line: ``python -m routestatus validate | build-geo | snapshot``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from routestatus import geobuild
 from routestatus.csvfile import read_csv
+from routestatus.filters import parse_query
+from routestatus.load import load_dataset
 from routestatus.paths import resolve_root
 from routestatus.schema import load_schema
+from routestatus.snapshot import TABLES, People, file_name, snapshot_zip, table_csv
+from routestatus.status import ROADS, build_intervals, record_span
 from routestatus.validate import validate
 
 
@@ -44,6 +49,44 @@ def _build_geo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _snapshot(args: argparse.Namespace) -> int:
+    root = resolve_root(args.root)
+    data = load_dataset(root)
+    if not data.report.ok or not data.counts.get("events"):
+        for line in data.report.lines():
+            print(line, file=sys.stderr)
+        print("snapshot refused: the data has problems (listed above); fix them first", file=sys.stderr)
+        return 1
+    bounds = record_span(data.tables["events"])
+    types = data.schema.enum("events", "event_type")
+    # The same reading of the filters as a shared link, so both refuse the same values.
+    params = {"from": args.date_from, "to": args.date_to}
+    if args.route:
+        params["roads"] = ",".join(args.route)
+    if args.type:
+        params["types"] = ",".join(args.type)
+    flt, notices = parse_query({k: v for k, v in params.items() if v is not None}, bounds, types)
+    if notices:
+        for notice in notices:
+            print(f"error: {notice.removeprefix('Ignored ').replace('; showing all.', '.')}", file=sys.stderr)
+        return 2
+    people = People(tuple(args.organisation or ()), tuple(args.speaker or ()))
+    intervals = build_intervals(data.tables["events"])
+    if args.table:
+        body = table_csv(data, intervals, flt, args.table, people)
+        out = Path(args.out or file_name(args.table, flt, types, people))
+    else:
+        body = snapshot_zip(data, intervals, flt, people)
+        out = Path(args.out or file_name("snapshot", flt, types, people, extension="zip"))
+    try:
+        out.write_bytes(body)
+    except OSError as err:
+        print(f"{out}: cannot write: {err.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({len(body)} bytes) for {flt.start} to {flt.end}, roads {', '.join(flt.roads)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="python -m routestatus", description=__doc__)
@@ -56,6 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("build-geo", help="rebuild geo/places.geojson and geo/routes.geojson from data/").set_defaults(
         func=_build_geo
     )
+    snap = sub.add_parser(
+        "snapshot",
+        help="write the tables for a date range as a zip (or one CSV with --table), as the dashboard does",
+    )
+    snap.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day (default: start of record)")
+    snap.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day (default: end of record)")
+    snap.add_argument("--route", action="append", choices=ROADS, help="a road to include (repeat; default both)")
+    snap.add_argument("--type", action="append", metavar="EVENT_TYPE", help="an event type to include (repeat)")
+    snap.add_argument("--organisation", action="append", help="only statements by this organisation (repeat)")
+    snap.add_argument("--speaker", action="append", help="only statements by this speaker (repeat)")
+    snap.add_argument("--table", choices=TABLES, help="write only this table as CSV instead of the zip")
+    snap.add_argument("--out", metavar="FILE", help="where to write (default: a name carrying the filters)")
+    snap.set_defaults(func=_snapshot)
     return parser
 
 

@@ -1,37 +1,80 @@
-"""CSV bytes for downloads: the one place that formats CSV.
+"""CSV bytes for every download and snapshot, and reading them back: the one CSV format.
 
-UTF-8 with a byte-order mark, so Excel opens Armenian, Azerbaijani and Russian text
-correctly; CRLF line endings as RFC 4180 specifies. Text cells that a spreadsheet would
-run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a
-leading apostrophe (OWASP "CSV Injection"); numbers and dates are left alone.
+Format, chosen for people who open the file in a spreadsheet and cite it:
+- UTF-8 with a byte-order mark. Excel reads a CSV without one in the computer's legacy
+  code page, which turns Armenian, Azerbaijani and Russian letters into mojibake; with
+  the mark, Excel, LibreOffice, pandas (``utf-8-sig``) and R all read UTF-8.
+- CRLF between records, as RFC 4180 specifies; line breaks inside a quoted cell are kept
+  as they are. Cells holding a comma, quote, CR or LF are quoted, quotes doubled.
+- Columns in the codebook's order, dates as ``YYYY-MM-DD``, booleans ``true``/``false``,
+  a blank cell for a missing value.
+- Formula neutralising (OWASP "CSV Injection"): a text cell that begins with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return gets an apostrophe in front, so a
+  spreadsheet shows it as text instead of running it. A text cell that already begins
+  with an apostrophe gets one too, which makes the rule exactly reversible: on reading,
+  one leading apostrophe is removed from every text cell that has one. Dates, numbers and
+  booleans are never changed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import io
 
 import pandas as pd
 
+from routestatus.frames import as_text, typed
+from routestatus.schema import Table
+
+ESCAPE = "'"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The apostrophe is in the set so that reading back can undo the rule without guessing.
+_NEEDS_ESCAPE = "^[=+\\-@\t\r']"
+BOM = "\ufeff".encode()
+NEUTRALISING_RULE = (
+    "A text cell that begins with =, +, -, @, a tab or a carriage return, or with an apostrophe, "
+    "is written with one extra apostrophe in front, so that spreadsheets show it as text and do "
+    "not run it as a formula. To recover the original text, remove the first character of every "
+    "text cell that begins with an apostrophe. Dates, numbers and true/false cells are never changed."
+)
 
 
-def neutralise(value: object) -> object:
-    """Prefix a text cell that starts like a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def neutralise(text: pd.Series) -> pd.Series:
+    """Text cells with the apostrophe rule applied (see the module docstring)."""
+    text = text.astype("string")
+    risky = text.str.contains(_NEEDS_ESCAPE, regex=True, na=False)
+    return text.where(~risky, ESCAPE + text)
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as RFC 4180 CSV bytes (UTF-8 with BOM, CRLF), formulas neutralised."""
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralise, na_action="ignore")
-    text = safe.to_csv(index=False, lineterminator="\r\n", date_format="%Y-%m-%d")
-    return "\ufeff".encode() + text.encode("utf-8")
+def restore(text: pd.Series) -> pd.Series:
+    """Undo :func:`neutralise`: drop one leading apostrophe from each text cell."""
+    text = text.astype("string")
+    escaped = text.str.startswith(ESCAPE, na=False)
+    return text.where(~escaped, text.str.slice(1))
 
 
-def file_name(table: str, start: dt.date, end: dt.date, extension: str = "csv") -> str:
-    """A download's file name that says the table and the date range."""
-    return f"routestatus_{table}_{start.isoformat()}_{end.isoformat()}.{extension}"
+def _text_fields(table: Table) -> list[str]:
+    return [f.name for f in table.fields if f.type == "string"]
+
+
+def csv_bytes(table: Table, frame: pd.DataFrame) -> bytes:
+    """The rows of ``frame`` as CSV bytes in the format above, columns as ``table`` declares."""
+    cells = as_text(table, frame)
+    for name in _text_fields(table):
+        cells[name] = neutralise(cells[name])
+    text = cells.to_csv(index=False, lineterminator="\r\n")
+    return BOM + text.encode("utf-8")
+
+
+def read_csv_bytes(table: Table, raw: bytes) -> pd.DataFrame:
+    """Read bytes written by :func:`csv_bytes` back into typed columns, undoing the apostrophes.
+
+    Raises ``ValueError`` naming the difference if the header is not the table's columns.
+    """
+    cells = pd.read_csv(
+        io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False, na_filter=False
+    ).astype("string")
+    if list(cells.columns) != table.columns:
+        raise ValueError(f"found columns {', '.join(cells.columns)}; expected {', '.join(table.columns)}")
+    for name in _text_fields(table):
+        cells[name] = restore(cells[name])
+    return typed(table, cells)

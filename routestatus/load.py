@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from routestatus.csvfile import read_csv
+from routestatus.frames import typed
 from routestatus.paths import Root
 from routestatus.schema import Schema, load_schema
 from routestatus.validate import Report, validate
@@ -32,6 +33,7 @@ class Dataset:
     version: str = ""
     fingerprint: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    geo_files: dict[str, bytes] = field(default_factory=dict)
 
 
 def fingerprint(root: Root) -> str:
@@ -53,26 +55,14 @@ def fingerprint(root: Root) -> str:
 
 
 def _frame(schema: Schema, table: str, root: Root) -> pd.DataFrame:
-    """One table as a DataFrame: the declared columns, typed, blank cells as missing.
+    """One table as a DataFrame: the declared columns, typed (see :func:`frames.typed`).
 
-    Columns: exactly the schema's, in its order, plus ``_line`` (the row's line in the
-    file, for messages). Dates become ``datetime64``; numbers become floats; rows whose
-    cells fail the schema are kept, with the bad cells as missing, and are reported by
-    ``validate``.
+    Plus ``_line``, the row's line in the file, for messages. Rows whose cells fail the
+    schema are kept, with the bad cells as missing, and are reported by ``validate``.
     """
     t = schema.tables[table]
     read = read_csv(root.data / t.path, root.rel(root.data / t.path), t.columns)
-    frame = pd.DataFrame([r.values for r in read.rows], columns=t.columns, dtype="string")
-    for f in t.fields:
-        col = frame[f.name].replace("", pd.NA)
-        if f.type == "date":
-            frame[f.name] = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce")
-        elif f.type == "number":
-            frame[f.name] = pd.to_numeric(col, errors="coerce")
-        elif f.type == "boolean":
-            frame[f.name] = col.map({v: True for v in f.true_values} | {v: False for v in f.false_values})
-        else:
-            frame[f.name] = col
+    frame = typed(t, pd.DataFrame([r.values for r in read.rows], columns=t.columns, dtype="string"))
     frame["_line"] = [r.line for r in read.rows]
     return frame
 
@@ -102,4 +92,10 @@ def load_dataset(root: Root) -> Dataset:
         version=schema.version,
         fingerprint=fingerprint(root),
         counts={name: len(frame) for name, frame in tables.items()},
+        # The layers' bytes as read, so a snapshot carries the same files as this load.
+        geo_files={
+            name: (root.geo / name).read_bytes()
+            for name in ("routes.geojson", "places.geojson")
+            if (root.geo / name).is_file()
+        },
     )

@@ -74,6 +74,7 @@ class Schema:
     region_bbox: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     basemap_bbox: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     version: str = ""
+    title: str = ""
 
     def enum(self, table: str, column: str) -> tuple[str, ...]:
         """Allowed values of ``table.column`` (empty if it has no enum)."""
@@ -130,6 +131,7 @@ def parse_schema(descriptor: dict[str, Any]) -> Schema:
         region_bbox=_bbox(extra["regionBbox"]),
         basemap_bbox=_bbox(extra["basemapBbox"]),
         version=str(descriptor.get("version", "")),
+        title=str(descriptor.get("title", "")),
     )
 
 

@@ -1,4 +1,4 @@
-"""Tables as the pages show (and download) them: readable columns, precision-aware dates.
+"""Tables as the pages show them: readable columns, precision-aware dates, source links.
 
 Each function takes the loaded frames and returns a new frame; nothing is changed in place,
 so cached data is never mutated.
@@ -6,12 +6,9 @@ so cached data is never mutated.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_date
-from routestatus.status import Interval, clip
 from routestatus.textsafe import safe_url
 
 
@@ -75,20 +72,16 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame) -> pd.Data
     ).reset_index(drop=True)
 
 
-def intervals_table(intervals: dict[str, list[Interval]], lo: dt.date, hi: dt.date) -> pd.DataFrame:
-    """Status intervals clipped to [lo, hi], one row each, with their evidence events."""
-    rows = []
-    for road, ivs in intervals.items():
-        for iv in clip(ivs, lo, hi):
-            rows.append(
-                {
-                    "road": ROAD_LABELS[road],
-                    "status": STATUS_LABELS[iv.status],
-                    "from": iv.start.isoformat(),
-                    "to": iv.end.isoformat(),
-                    "days": (iv.end - iv.start).days + 1,
-                    "start_precision": iv.precision,
-                    "evidence": " ".join(iv.evidence),
-                }
-            )
-    return pd.DataFrame(rows, columns=["road", "status", "from", "to", "days", "start_precision", "evidence"])
+def intervals_table(status: pd.DataFrame) -> pd.DataFrame:
+    """The snapshot's status intervals (see ``snapshot.intervals_frame``) with road and status in words."""
+    return pd.DataFrame(
+        {
+            "road": status["route_id"].map(ROAD_LABELS),
+            "status": status["status"].map(STATUS_LABELS),
+            "from": status["date_from"].dt.strftime("%Y-%m-%d"),
+            "to": status["date_to"].dt.strftime("%Y-%m-%d"),
+            "days": status["days"],
+            "start_precision": status["start_precision"],
+            "evidence": status["evidence_event_ids"].fillna(""),
+        }
+    )

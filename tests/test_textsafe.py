@@ -1,8 +1,5 @@
 """Text from the data is shown as text; only http(s) URLs become links."""
 
-import pandas as pd
-
-from routestatus.export import csv_bytes
 from routestatus.textsafe import md_escape, safe_url
 
 
@@ -18,12 +15,3 @@ def test_only_http_urls_are_links():
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("data:text/html,hi") is None
     assert safe_url(None) is None
-
-
-def test_csv_is_excel_friendly_and_neutralises_formulas():
-    data = csv_bytes(pd.DataFrame({"quote": ["=HYPERLINK(1)", 'Լաչին, "Laçın"', "-road closed"], "n": [1, 2, 3]}))
-    assert data.startswith("\ufeff".encode())
-    text = data.decode("utf-8-sig")
-    assert text.split("\r\n")[1] == "'=HYPERLINK(1),1"
-    assert '"Լաչին, ""Laçın""",2' in text
-    assert "'-road closed,3" in text
