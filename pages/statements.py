@@ -23,7 +23,7 @@ if chosen.empty:
     st.stop()
 
 st.plotly_chart(statements_chart(chosen), key="statements_chart", config={"displaylogo": False})
-table = statements_table(chosen, data.tables["sources"])
+table = statements_table(chosen, data.tables["sources"], data.quote_checks.verdicts)
 groups = [(ROAD_LABELS[r], table["roads"].str.contains(ROAD_LABELS[r], regex=False)) for r in flt.roads]
 groups.append(("Passages that name no road", table["roads"].eq("(names no road)")))
 for label, mask in groups:

@@ -1,12 +1,13 @@
-"""Command line: ``python -m routestatus validate | build-geo | snapshot``."""
+"""Command line: ``python -m routestatus validate | build-geo | snapshot | anchor | verify | extract``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
-from routestatus import geobuild
+from routestatus import anchors, extract, geobuild
 from routestatus.csvfile import read_csv
 from routestatus.filters import parse_query
 from routestatus.load import load_dataset
@@ -87,6 +88,51 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _table_rows(root, name: str) -> list[dict[str, str]] | None:
+    """A table's rows as text, or None after printing why it cannot be read."""
+    table = load_schema(root.datapackage).tables[name]
+    read = read_csv(root.data / table.path, root.rel(root.data / table.path), table.columns)
+    for p in read.problems:
+        print(p, file=sys.stderr)
+    return [r.values for r in read.rows] if read.usable else None
+
+
+def _anchor(args: argparse.Namespace) -> int:
+    root = resolve_root(args.root)
+    statements, sources = _table_rows(root, "statements"), _table_rows(root, "sources")
+    if statements is None or sources is None:
+        return 1
+    found = anchors.build_anchors(statements, sources, root.path)
+    archived = {s["source_id"] for s in sources if s["archived_copy"]}
+    wanted = [s["statement_id"] for s in statements if s["source_id"] in archived]
+    path = root.data / anchors.ANCHORS_FILE
+    path.write_text(anchors.anchors_json(found), encoding="utf-8")
+    print(f"wrote {root.rel(path)}: {len(found)} anchors for {len(wanted)} statements with an archived source")
+    unfound = sorted(set(wanted) - {a.statement_id for a in found})
+    for sid in unfound:
+        print(f"{sid}: quote not found in its archived text; no anchor (validate says where)", file=sys.stderr)
+    return 1 if unfound else 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    root = resolve_root(args.root)
+    path = root.data / anchors.ANCHORS_FILE
+    try:
+        found = anchors.read_anchors(path)
+    except ValueError as err:
+        print(f"{root.rel(path)}: {err}", file=sys.stderr)
+        return 1
+    result = anchors.verify(found, root.path)
+    for v in result.verdicts.values():
+        print(f"{v.statement_id}: {v.status}, {v.detail}")
+    for copy, (was, now) in sorted(result.changed.items()):
+        print(f"{copy}: SHA-256 changed since the anchors were made (was {was[:12]}…, now {now[:12]}…)")
+    tally = Counter(v.status for v in result.verdicts.values())
+    summary = ", ".join(f"{tally[s]} {s}" for s in anchors.VERDICTS)
+    print(f"{len(result.verdicts)} anchored statements: {summary}; {len(result.changed)} changed archived text(s)")
+    return 0 if result.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="python -m routestatus", description=__doc__)
@@ -112,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--table", choices=TABLES, help="write only this table as CSV instead of the zip")
     snap.add_argument("--out", metavar="FILE", help="where to write (default: a name carrying the filters)")
     snap.set_defaults(func=_snapshot)
+    sub.add_parser("anchor", help="write data/anchors.json: where each quote sits in its archived source").set_defaults(
+        func=_anchor
+    )
+    extract.add_parser(sub)
+    sub.add_parser(
+        "verify", help="re-find every anchored quote; exit 1 if one is missing or an archived text changed"
+    ).set_defaults(func=_verify)
     return parser
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from routestatus.anchors import ANCHORS_FILE, Verification, read_anchors, verify
 from routestatus.csvfile import read_csv
 from routestatus.frames import typed
 from routestatus.paths import Root
@@ -34,6 +35,7 @@ class Dataset:
     fingerprint: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     geo_files: dict[str, bytes] = field(default_factory=dict)
+    quote_checks: Verification = field(default_factory=Verification)
 
 
 def fingerprint(root: Root) -> str:
@@ -74,6 +76,14 @@ def _layer(path: Path) -> gpd.GeoDataFrame | None:
         return None
 
 
+def _quote_checks(root: Root) -> Verification:
+    """``verify``'s verdicts for the Statements page; none if the anchors are unreadable (validate says why)."""
+    try:
+        return verify(read_anchors(root.data / ANCHORS_FILE), root.path)
+    except ValueError:
+        return Verification()
+
+
 def load_dataset(root: Root) -> Dataset:
     """Load everything under ``root`` and validate it."""
     report = validate(root)
@@ -92,6 +102,7 @@ def load_dataset(root: Root) -> Dataset:
         version=schema.version,
         fingerprint=fingerprint(root),
         counts={name: len(frame) for name, frame in tables.items()},
+        quote_checks=_quote_checks(root),
         # The layers' bytes as read, so a snapshot carries the same files as this load.
         geo_files={
             name: (root.geo / name).read_bytes()

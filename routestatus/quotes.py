@@ -12,19 +12,47 @@ Nothing else is tolerated: a changed word, bracket or dash is a mismatch.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 _TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
-_PARAGRAPH_OPENING_MARK = re.compile(r"(^|\n)[ \t]*[\"']", re.MULTILINE)
-_SPACE = re.compile(r"\s+")
+_MARKS = "\"'"
+
+
+def normalise_with_map(text: str) -> tuple[str, list[int]]:
+    """``text`` reduced as described in the module docstring, and where each character came from.
+
+    ``where[i]`` is the index in ``text`` of the character that gave character ``i`` of
+    the result (for a collapsed run of whitespace, its first character), so a match found
+    in reduced text can be mapped back to the original.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    line_start = True  # only spaces and tabs since the start of the text or of a line
+    space_at = -1  # where a pending run of whitespace began, or -1
+    for i, ch in enumerate(text.translate(_TYPOGRAPHIC)):
+        if ch == "\n":
+            line_start = True
+        elif line_start and ch in _MARKS:
+            line_start = False
+            continue  # the mark that opens a continued paragraph
+        elif not (line_start and ch in " \t"):
+            line_start = False
+        if ch.isspace():
+            if space_at < 0:
+                space_at = i
+            continue
+        if space_at >= 0 and out:
+            out.append(" ")
+            where.append(space_at)
+        space_at = -1
+        out.append(ch)
+        where.append(i)
+    return "".join(out), where
 
 
 def normalise(text: str) -> str:
     """Return ``text`` reduced as described in the module docstring."""
-    text = text.translate(_TYPOGRAPHIC)
-    text = _PARAGRAPH_OPENING_MARK.sub(r"\1", text)
-    return _SPACE.sub(" ", text).strip()
+    return normalise_with_map(text)[0]
 
 
 def quote_in_text(quote: str, source_text: str) -> bool:

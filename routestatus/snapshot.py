@@ -206,10 +206,11 @@ def _readme(data: Dataset, manifest: dict) -> bytes:
         lines.append(f"- Statements by: {', '.join(f['organisations'] + f['speakers'])}")
     lines += [
         f"- Dataset version: {manifest['dataset_version']} (schema {manifest['schema_version']})",
-        f"- Made: {manifest['generated_at']}",
         f"- Rebuild with: `{manifest['command']}` (on the same dataset version)",
         "",
-        "`manifest.json` lists every file with its row count and SHA-256.",
+        "`manifest.json` says when the snapshot was made and lists every file with its row count and "
+        "SHA-256. Every file but the manifest is the same whenever the same filters are applied to the "
+        "same dataset version.",
         "",
         "## CSV format",
         "",

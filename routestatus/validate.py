@@ -3,7 +3,7 @@
 ``validate(root)`` never raises on bad input: each fault in the files becomes a
 :class:`~routestatus.problems.Problem` naming file, line, column, the value found and
 what was expected. The rules come from ``data/datapackage.json`` wherever the schema
-can state them; the rest (dates in order, quotes found in their archived text, layers in
+can state them; the rest (dates in order, quotes found in their archived text, anchors and layers in
 step with the tables) are here, each in one function.
 """
 
@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from routestatus import geobuild, geocheck
+from routestatus import anchors, geobuild, geocheck
 from routestatus.cells import check_cell, parse_date
 from routestatus.csvfile import Row, read_csv
 from routestatus.paths import Root
@@ -303,6 +303,21 @@ def _quotes(root: Root, loaded: _Loaded) -> list[Problem]:
     return out
 
 
+def _anchors(root: Root, loaded: _Loaded) -> list[Problem]:
+    """data/anchors.json must be what ``python -m routestatus anchor`` writes for these statements."""
+    if not (loaded.usable.get("statements") and loaded.usable.get("sources")):
+        return []
+    rows = [r.values for r in loaded.tables["statements"]]
+    sources = [r.values for r in loaded.tables["sources"]]
+    expected = anchors.anchors_json(anchors.build_anchors(rows, sources, root.path))
+    path = root.data / anchors.ANCHORS_FILE
+    have = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+    if have == expected:
+        return []
+    found = "no file" if have is None else "anchors out of step with statements.csv or seeds/"
+    return [Problem(root.rel(path), 0, "-", found, "the file written by: python -m routestatus anchor")]
+
+
 def _geo_layers(root: Root, loaded: _Loaded) -> list[Problem]:
     out = []
     schema = loaded.schema
@@ -359,5 +374,6 @@ _CROSS_CHECKS: list[Callable[[Root, _Loaded], list[Problem]]] = [
     _event_rules,
     _archived_sources,
     _quotes,
+    _anchors,
     _geo_layers,
 ]

@@ -45,10 +45,25 @@ def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def statements_table(statements: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Statements with date at its precision, whether the quote is checkable offline, source link."""
+def quote_check(archived: bool, verdict) -> str:
+    """The badge text for one quote: ``verify``'s verdict, or why there is none."""
+    if not archived:
+        return "not archived: not checkable offline"
+    if verdict is None:
+        return "not anchored: run python -m routestatus anchor"
+    return {
+        "verbatim": "✓ verbatim in archived copy",
+        "moved": "✓ verbatim, at other offsets",
+        "near": f"≈ near match (edit distance {verdict.distance})",
+        "missing": "✗ missing from archived copy",
+    }[verdict.status]
+
+
+def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: dict | None = None) -> pd.DataFrame:
+    """Statements with date at its precision, the quote's check against its archived copy, source link."""
     src = sources.set_index("source_id")
     archived = statements["source_id"].map(src["archived_copy"]).notna()
+    verdicts = verdicts or {}
     return pd.DataFrame(
         {
             "statement_id": statements["statement_id"],
@@ -63,7 +78,9 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame) -> pd.Data
             .map(lambda r: "; ".join(ROAD_LABELS[x] for x in r.split(";")) if r else "(names no road)"),
             "quote": statements["quote"],
             "language": statements["language"],
-            "quote_check": archived.map({True: "verified against archived copy", False: "not archived"}),
+            "quote_check": [
+                quote_check(a, verdicts.get(sid)) for a, sid in zip(archived, statements["statement_id"], strict=True)
+            ],
             "source": statements["source_id"].map(src["url"]).map(safe_url),
             "source_id": statements["source_id"],
             "quoted_via": statements["quoted_via"],
