@@ -12,17 +12,19 @@ from routestatus.status import ROADS, build_intervals, record_span
 st.set_page_config(page_title="routestatus: Lachin corridor and Aghdam–Askeran road", layout="wide")
 
 
-@st.cache_data(show_spinner="Loading the curated data…", max_entries=4)
+@st.cache_resource(show_spinner="Loading the curated data…", max_entries=4)
 def _load(root_path: str, content_hash: str):
     # content_hash is only part of the cache key: an edited file changes it, so the next
-    # rerun reloads without a restart. cache_data hands each session its own copy.
+    # rerun reloads without a restart. One copy is shared by every session, so nothing may
+    # change it in place: filters and views always return new frames.
     data = load_dataset(resolve_root(root_path))
     intervals = build_intervals(data.tables["events"]) if data.counts.get("events") else {}
-    return data, intervals
+    bounds = record_span(data.tables["events"]) if data.counts.get("events") else None
+    return data, intervals, bounds
 
 
 root = resolve_root()
-data, intervals = _load(str(root.path), fingerprint(root))
+data, intervals, bounds = _load(str(root.path), fingerprint(root))
 st.session_state["dataset"], st.session_state["intervals"] = data, intervals
 
 # url_path differs from each file's name on purpose: Streamlit still treats a folder called
@@ -38,7 +40,6 @@ pages = {
 }
 
 if data.counts.get("events"):
-    bounds = record_span(data.tables["events"])
     types = data.schema.enum("events", "event_type")
     if "flt_range" not in st.session_state:  # first run of this session: the URL sets the view
         start, notices = parse_query(st.query_params.to_dict(), bounds, types)

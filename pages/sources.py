@@ -1,6 +1,6 @@
 import streamlit as st
 
-from pages.widgets import problems_panel, table_with_download
+from pages.widgets import paged_table, problems_panel
 from routestatus.method import status_definitions
 from routestatus.snapshot import snapshot_tables
 
@@ -18,8 +18,9 @@ if flt is not None:
     table = snapshot_tables(data, st.session_state["intervals"], flt)["sources"]
     st.subheader(f"Sources cited in the chosen view ({len(table)})")
     st.caption("Cited by the events and statements in range, by the events behind each status, or by the road courses.")
-    table_with_download(
+    paged_table(
         table,
+        lambda rows: rows,
         "sources",
         "sources",
         column_config={"url": st.column_config.LinkColumn("url")},

@@ -1,12 +1,14 @@
 import streamlit as st
 
-from pages.widgets import problems_panel, table_with_download
+from pages.widgets import paged_table, problems_panel
 from routestatus.figures import statements_chart
 from routestatus.filters import filter_people, filter_statements
 from routestatus.labels import ROAD_LABELS
 from routestatus.snapshot import People
 from routestatus.textsafe import md_escape
 from routestatus.views import statements_table
+
+PASSAGES_SHOWN = 50
 
 data, flt = st.session_state["dataset"], st.session_state["filters"]
 st.title("Who said what about each road")
@@ -23,13 +25,15 @@ if chosen.empty:
     st.stop()
 
 st.plotly_chart(statements_chart(chosen), key="statements_chart", config={"displaylogo": False})
-table = statements_table(chosen, data.tables["sources"], data.quote_checks.verdicts)
-groups = [(ROAD_LABELS[r], table["roads"].str.contains(ROAD_LABELS[r], regex=False)) for r in flt.roads]
-groups.append(("Passages that name no road", table["roads"].eq("(names no road)")))
+sources, verdicts = data.tables["sources"], data.quote_checks.verdicts
+route_sets = chosen["route_ids"].fillna("").str.split(";")
+groups = [(ROAD_LABELS[r], route_sets.map(lambda ids, r=r: r in ids)) for r in flt.roads]
+groups.append(("Passages that name no road", chosen["route_ids"].isna()))
 for label, mask in groups:
-    part = table[mask]
-    with st.expander(f"{label} ({len(part)})", expanded=label == groups[0][0]):
-        for row in part.itertuples():
+    part = chosen[mask]
+    with st.expander(f"{label} ({len(part):,})", expanded=label == groups[0][0]):
+        # Only the first passages are written out; the table below pages through all of them.
+        for row in statements_table(part.head(PASSAGES_SHOWN), sources, verdicts).itertuples():
             st.markdown(f"> {md_escape(row.quote)}")
             st.caption(
                 f"{md_escape(row.speaker)}, {md_escape(row.role)} ({md_escape(row.organisation)}) · "
@@ -38,9 +42,12 @@ for label, mask in groups:
             )
             if row.source:
                 st.markdown(f"[source: {md_escape(row.source_id)}]({row.source})")
+        if len(part) > PASSAGES_SHOWN:
+            st.caption(f"The first {PASSAGES_SHOWN} of {len(part):,} passages; all are in the table below.")
 st.subheader("Table")
-table_with_download(
-    table,
+paged_table(
+    chosen,
+    lambda rows: statements_table(rows, sources, verdicts),
     "statements",
     "statements",
     column_config={"source": st.column_config.LinkColumn("source", display_text="open")},

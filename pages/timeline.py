@@ -1,6 +1,6 @@
 import streamlit as st
 
-from pages.widgets import problems_panel, table_with_download
+from pages.widgets import paged_table, problems_panel
 from routestatus.figures import timeline_figure
 from routestatus.filters import filter_events
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS
@@ -28,9 +28,9 @@ st.subheader(f"Days in each status, {flt.start} to {flt.end}")
 st.dataframe(days, key="days_table")
 
 st.subheader(f"Events ({len(events)})")
-table = events_table(events, data.tables["sources"])
-table_with_download(
-    table,
+paged_table(
+    events,
+    lambda rows: events_table(rows, data.tables["sources"]),
     "events",
     "events",
     column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
@@ -38,4 +38,4 @@ table_with_download(
 
 status = intervals_frame(intervals, flt)
 st.subheader(f"Status intervals ({len(status)})")
-table_with_download(intervals_table(status), "status_intervals", "intervals")
+paged_table(status, intervals_table, "status_intervals", "intervals")

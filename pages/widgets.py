@@ -1,4 +1,4 @@
-"""Shared page pieces: the problems panel, the table + "Download CSV" helper, the snapshot button."""
+"""Shared page pieces: the problems panel, the paged table with its "Download CSV", the snapshot button."""
 
 from functools import partial
 
@@ -22,15 +22,28 @@ def _view():
     return data, st.session_state["intervals"], st.session_state["filters"], data.schema.enum("events", "event_type")
 
 
-def table_with_download(frame: pd.DataFrame, table: str, key: str, column_config=None, people=EVERYONE) -> None:
-    """Show ``frame`` and a "Download CSV" button for exactly its rows.
+PAGE_ROWS = 500  # rows sent to the browser at once; a download always holds them all
 
-    The file is made by ``snapshot.table_csv`` (the same bytes as the command line's
-    snapshot for these filters) when the button is clicked, not on every rerun; it has the
-    codebook's columns, so ids and codes stand where the table shows words.
+
+def paged_table(rows: pd.DataFrame, make_view, table: str, key: str, column_config=None, people=EVERYONE) -> None:
+    """Show ``rows`` as ``make_view`` words them, a page at a time, and a "Download CSV" button.
+
+    Only the page shown is worded and sent, so a range with 100,000 events costs no more
+    than one with 500. The download is made by ``snapshot.table_csv`` (the same bytes as
+    the command line's snapshot for these filters) when the button is clicked, not on every
+    rerun; it holds every row, with the codebook's columns (ids and codes where the table
+    shows words).
     """
     data, intervals, flt, types = _view()
-    st.dataframe(frame, hide_index=True, column_config=column_config, key=f"{key}_table")
+    total = len(rows)
+    shown = rows
+    if total > PAGE_ROWS:
+        pages = -(-total // PAGE_ROWS)
+        page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page")
+        first = (int(page) - 1) * PAGE_ROWS
+        shown = rows.iloc[first : first + PAGE_ROWS]
+        st.caption(f"Rows {first + 1:,}–{first + len(shown):,} of {total:,}; the download holds all {total:,}.")
+    st.dataframe(make_view(shown), hide_index=True, column_config=column_config, key=f"{key}_table")
     st.download_button(
         "Download CSV",
         data=partial(table_csv, data, intervals, flt, table, people),
@@ -39,7 +52,7 @@ def table_with_download(frame: pd.DataFrame, table: str, key: str, column_config
         key=f"{key}_download",
         icon=":material/download:",
         on_click="ignore",
-        help=f"These {len(frame)} rows with the codebook's columns; UTF-8 CSV that Excel opens as is.",
+        help=f"All {total:,} rows with the codebook's columns; UTF-8 CSV that Excel opens as is.",
     )
 
 

@@ -10,6 +10,7 @@ How dates of lower precision are treated (also shown under the filter):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -106,6 +107,21 @@ def parse_query(
     return Filters(start, end, roads or ROADS, types or tuple(all_types)), notices
 
 
+def in_order(frame: pd.DataFrame, date: str, key: str) -> pd.DataFrame:
+    """``frame`` sorted by ``date`` then ``key``; returned as it is when already so.
+
+    The loader keeps events and statements in this order, and a boolean filter keeps it,
+    so the check (cheap) almost always saves the sort (costly on long text columns).
+    """
+    if len(frame) > 1:
+        d = frame[date].to_numpy()
+        k = frame[key].astype("string")
+        later = (k.iloc[1:].to_numpy() > k.iloc[:-1].to_numpy()).astype(bool)
+        if not ((d[1:] > d[:-1]) | ((d[1:] == d[:-1]) & later)).all():
+            return frame.sort_values([date, key])
+    return frame
+
+
 def event_span(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """First and last day each event covers, with month-precision events spanning the month."""
     start = events["date_start"]
@@ -130,7 +146,7 @@ def filter_events(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
         & events["event_type"].isin(f.event_types)
         & ~events["retracted"].fillna(False).astype(bool)
     )
-    return events[keep].sort_values(["date_start", "event_id"])
+    return in_order(events[keep], "date_start", "event_id")
 
 
 def filter_statements(statements: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -142,10 +158,12 @@ def filter_statements(statements: pd.DataFrame, f: Filters) -> pd.DataFrame:
     month = statements["date_precision"].eq("month")
     end = start.where(~month, start + pd.offsets.MonthEnd(0))
     lo, hi = pd.Timestamp(f.start), pd.Timestamp(f.end)
-    routes = statements["route_ids"].fillna("")
-    names_road = routes.map(lambda r: bool(set(r.split(";")) & set(f.roads)) if r else True)
+    routes = statements["route_ids"]
+    # One of the chosen roads as a whole item of the ;-list, matched column-wise.
+    chosen = "|".join(re.escape(r) for r in f.roads) or "(?!)"
+    names_road = routes.isna() | routes.str.contains(f"(?:^|;)(?:{chosen})(?:;|$)", regex=True, na=False)
     keep = (end >= lo) & (start <= hi) & names_road & ~statements["retracted"].fillna(False).astype(bool)
-    return statements[keep].sort_values(["date", "statement_id"])
+    return in_order(statements[keep], "date", "statement_id")
 
 
 def filter_people(statements: pd.DataFrame, organisations: Sequence[str], speakers: Sequence[str]) -> pd.DataFrame:

@@ -38,22 +38,40 @@ class Dataset:
     quote_checks: Verification = field(default_factory=Verification)
 
 
+def _files(root: Root) -> list[Path]:
+    return [
+        path
+        for folder in (root.data, root.geo, root.seeds)
+        if folder.is_dir()
+        for path in sorted(p for p in folder.rglob("*") if p.is_file())
+    ]
+
+
+# Content hashes by the files' (name, size, modification time): a rerun that finds every
+# file as it was skips reading them again. Any write changes the time, so an edit is seen.
+_HASHES: dict[tuple, str] = {}
+
+
 def fingerprint(root: Root) -> str:
     """SHA-256 over the names and bytes of every file in data/, geo/ and seeds/.
 
     Used as the cache key and the dataset version: any edit changes it, so an edited
     CSV is picked up on the next rerun without a restart.
     """
+    files = _files(root)
+    stamp = tuple((str(p), s.st_size, s.st_mtime_ns) for p in files for s in [p.stat()])
+    if stamp in _HASHES:
+        return _HASHES[stamp]
     digest = hashlib.sha256()
-    for folder in (root.data, root.geo, root.seeds):
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(root.rel(path).encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-    return digest.hexdigest()
+    for path in files:
+        digest.update(root.rel(path).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    if len(_HASHES) > 32:
+        _HASHES.clear()
+    _HASHES[stamp] = digest.hexdigest()
+    return _HASHES[stamp]
 
 
 def _frame(schema: Schema, table: str, root: Root) -> pd.DataFrame:
@@ -92,6 +110,11 @@ def load_dataset(root: Root) -> Dataset:
     except Exception:
         return Dataset({}, None, None, None, report, fingerprint=fingerprint(root))
     tables = {name: _frame(schema, name, root) for name in schema.tables}
+    # Events and statements are kept in date order (ids break ties), the order every page
+    # shows; filters then keep it without sorting again. ``_line`` still names the file line.
+    for name, date, key in (("events", "date_start", "event_id"), ("statements", "date", "statement_id")):
+        if name in tables:
+            tables[name] = tables[name].sort_values([date, key], ignore_index=True)
     return Dataset(
         tables=tables,
         routes=_layer(root.geo / "routes.geojson"),

@@ -11,6 +11,7 @@ Nothing else is tolerated: a changed word, bracket or dash is a mismatch.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -18,7 +19,8 @@ _TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "�
 _MARKS = "\"'"
 
 
-def normalise_with_map(text: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=64)  # an archived text is reduced once, not once per quote in it
+def normalise_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     """``text`` reduced as described in the module docstring, and where each character came from.
 
     ``where[i]`` is the index in ``text`` of the character that gave character ``i`` of
@@ -47,7 +49,7 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
         space_at = -1
         out.append(ch)
         where.append(i)
-    return "".join(out), where
+    return "".join(out), tuple(where)
 
 
 def normalise(text: str) -> str:

@@ -111,16 +111,22 @@ def snapshot_tables(
     events = filter_events(data.tables["events"], flt)
     statements = filter_people(filter_statements(data.tables["statements"], flt), people.organisations, people.speakers)
     status = intervals_frame(intervals, flt)
-    all_events = data.tables["events"].set_index("event_id")
-    evidence = [e for cell in status["evidence_event_ids"] for e in str(cell).split(";") if e in all_events.index]
-    cells = list(events["source_ids"].dropna()) + list(all_events.loc[evidence, "source_ids"].dropna())
+    all_events = data.tables["events"]
+    evidence = status["evidence_event_ids"].dropna().str.split(";").explode()
     alignments = data.tables["alignments"]
-    cells += list(alignments.loc[alignments["route_id"].isin(flt.roads), "source_ids"].dropna())
-    cited = set(statements["source_id"].dropna())
-    for cell in cells:
-        cited.update(str(cell).split(";"))
+    lists = pd.concat(
+        [
+            events["source_ids"],
+            all_events.loc[all_events["event_id"].isin(evidence), "source_ids"],
+            alignments.loc[alignments["route_id"].isin(flt.roads), "source_ids"],
+        ]
+    )
+    # Split each distinct ;-list once: many events cite the same sources.
+    cited = set(statements["source_id"].dropna().unique())
+    for cell in lists.dropna().unique():
+        cited.update(cell.split(";"))
     sources = data.tables["sources"]
-    sources = sources[sources["source_id"].isin(cited)].sort_values("source_id")
+    sources = sources[sources["source_id"].isin(list(cited))].sort_values("source_id")
     return {
         "events": _columns(data, "events", events),
         "statements": _columns(data, "statements", statements),
