@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.widgets import snapshot_button
+from pages.widgets import problems_panel, snapshot_button
 from routestatus.filters import PRECISION_RULE, Filters, parse_query
 from routestatus.labels import ROAD_LABELS
 from routestatus.load import fingerprint, load_dataset
@@ -71,7 +71,9 @@ if data.counts.get("events"):
 
 page = st.navigation(list(pages.values()))
 if not data.counts.get("events") and page.title != "Sources & method":
-    st.error("The data could not be loaded; see Sources & method for the problems found.")
-    pages["sources"].run()
+    # Without events no page but Sources & method can be drawn; say why here instead.
+    st.title(page.title)
+    st.error("The data could not be loaded, so this page cannot be drawn. Sources & method lists every problem.")
+    problems_panel(data.report)
 else:
     page.run()

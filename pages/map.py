@@ -14,7 +14,10 @@ data, intervals, flt = (
 )
 st.title("Where could traffic pass?")
 st.caption(f"Status of each road on **{flt.end}**, the end of the chosen range; events from {flt.start} to {flt.end}.")
-problems_panel(data.report)
+if not problems_panel(
+    data.report, ("data/events.csv", "data/sources.csv", "data/places.csv", "data/alignments.csv", "geo/")
+):
+    st.stop()
 
 events = filter_events(data.tables["events"], flt)
 statuses = {road: status_at(intervals, road, flt.end) for road in intervals}

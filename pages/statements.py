@@ -12,7 +12,9 @@ PASSAGES_SHOWN = 50
 
 data, flt = st.session_state["dataset"], st.session_state["filters"]
 st.title("Who said what about each road")
-problems_panel(data.report)
+QUOTE_CHECKS = (("data/statements.csv", "quote"), ("data/sources.csv", "sha256"), ("data/anchors.json", None))
+if not problems_panel(data.report, ("data/statements.csv", "data/sources.csv", "data/anchors.json"), QUOTE_CHECKS):
+    st.stop()
 
 in_range = filter_statements(data.tables["statements"], flt)
 left, right = st.columns(2)

@@ -14,7 +14,8 @@ data, intervals, flt = (
     st.session_state["filters"],
 )
 st.title("Status over time")
-problems_panel(data.report)
+if not problems_panel(data.report, ("data/events.csv", "data/sources.csv")):
+    st.stop()
 
 events = filter_events(data.tables["events"], flt)
 shown = {road: clip(intervals[road], flt.start, flt.end) for road in flt.roads}

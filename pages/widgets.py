@@ -6,14 +6,43 @@ import pandas as pd
 import streamlit as st
 
 from routestatus.snapshot import EVERYONE, builder, file_name, table_csv
+from routestatus.textsafe import md_escape
 
 
-def problems_panel(report) -> bool:
-    """Show the validation problems, if any; True when the data is clean."""
+def problems_panel(report, depends_on: tuple[str, ...] | None = None, per_row: tuple = ()) -> bool:
+    """Show the validation problems; False when a file this page is drawn from has one.
+
+    ``depends_on`` lists path prefixes (``data/events.csv``, ``geo/``); None means every
+    file. A page that gets False stops, showing the panel instead of views that could be
+    incomplete; problems only in other files get a one-line notice. ``per_row`` names
+    (file, column) pairs, or (file, None) for a whole file, whose problems the page marks on
+    each row it concerns (the quote check): those are listed without stopping the page.
+    """
     if report.ok:
         return True
-    st.error(f"The data has {len(report.problems)} problem(s). Views that depend on it may be incomplete.")
-    st.code("\n".join(report.lines()), language=None, wrap_lines=True)
+    hits = report.problems if depends_on is None else report.touching(depends_on)
+    marked = [p for p in hits if (p.file, p.column) in per_row or (p.file, None) in per_row]
+    hits = [p for p in hits if p not in marked]
+    if marked:
+        st.warning(
+            f"{len(marked)} quote check problem(s); the rows concerned are marked in the quote_check column:\n\n"
+            + "\n".join(f"- {md_escape(str(p))}" for p in marked),
+            icon=":material/format_quote:",
+        )
+    if not hits and marked:
+        return True
+    if not hits:
+        st.warning(
+            f"The data has {len(report.problems)} problem(s) in files this page does not use; see Sources & method.",
+            icon=":material/warning:",
+        )
+        return True
+    files = sorted({p.file for p in hits})
+    st.error(
+        f"{len(hits)} problem(s) in {', '.join(files)}. Until they are fixed this page shows the "
+        "problems instead of views that could be incomplete. Each line names file, line and column."
+    )
+    st.code("\n".join(str(p) for p in hits), language=None, wrap_lines=True)
     return False
 
 

@@ -44,6 +44,14 @@ class Report:
         """The problems as sorted one-line messages."""
         return [str(p) for p in sorted(self.problems)]
 
+    def touching(self, prefixes: tuple[str, ...]) -> list[Problem]:
+        """The problems in files whose path starts with one of ``prefixes``.
+
+        The data package descriptor and internal errors touch everything.
+        """
+        everywhere = ("data/datapackage.json", "(validate)")
+        return sorted(p for p in self.problems if p.file.startswith(prefixes + everywhere))
+
 
 @dataclass
 class _Loaded:
