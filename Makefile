@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint validate format boundaries clean
+.PHONY: run test screenshots lint validate format boundaries clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,18 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
 
+# pytest runs tests/ including the end-to-end tests in tests/e2e, which drive Debian's chromium
+# (/usr/bin/chromium, or CHROMIUM_PATH); without it they are skipped and the summary says why.
 test: $(VENV)/.installed-test
 	$(BIN)/python -m routestatus validate
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Refresh docs/*.png: the end-to-end suite saves one screenshot per page when
+# ROUTESTATUS_SCREENSHOTS names a folder. The browser is required here, never skipped.
+screenshots: $(VENV)/.installed-test
+	ROUTESTATUS_SCREENSHOTS=$(CURDIR)/docs ROUTESTATUS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/e2e -q
 
 validate: $(VENV)/.installed-run
 	$(BIN)/python -m routestatus validate

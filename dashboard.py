@@ -9,7 +9,9 @@ from routestatus.load import fingerprint, load_dataset
 from routestatus.paths import resolve_root
 from routestatus.status import ROADS, build_intervals, record_span
 
-st.set_page_config(page_title="routestatus: Lachin corridor and Aghdam–Askeran road", layout="wide")
+# An emoji icon is drawn in the browser; a Material icon as the tab icon would be fetched
+# from Google's font server, and nothing here may leave the machine.
+st.set_page_config(page_title="routestatus: Lachin corridor and Aghdam–Askeran road", page_icon="🛣️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the curated data…", max_entries=4)
