@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages.widgets import problems_panel, snapshot_button
-from routestatus.filters import PRECISION_RULE, Filters, parse_query
+from routestatus.filters import PRECISION_RULE, Filters, fit_range, parse_query
 from routestatus.labels import ROAD_LABELS
 from routestatus.load import fingerprint, load_dataset
 from routestatus.paths import resolve_root
@@ -49,6 +49,14 @@ if data.counts.get("events"):
         st.session_state["flt_roads"] = list(start.roads)
         st.session_state["flt_types"] = list(start.event_types)
         st.session_state["url_notices"] = notices
+    else:  # the data may have changed under this session: keep its choices inside what exists now
+        kept, notice = fit_range(st.session_state["flt_range"], bounds, st.session_state.get("flt_bounds"))
+        if kept != tuple(st.session_state["flt_range"]):
+            st.session_state["flt_range"] = kept
+        if notice:
+            st.session_state["url_notices"] = [notice]
+        st.session_state["flt_types"] = [t for t in st.session_state["flt_types"] if t in types]
+    st.session_state["flt_bounds"] = bounds
     with st.sidebar:
         for notice in st.session_state.get("url_notices", []):
             st.warning(notice, icon=":material/link_off:")

@@ -122,6 +122,25 @@ def in_order(frame: pd.DataFrame, date: str, key: str) -> pd.DataFrame:
     return frame
 
 
+def fit_range(
+    chosen: Sequence[dt.date], bounds: tuple[dt.date, dt.date], previous: tuple[dt.date, dt.date] | None = None
+) -> tuple[tuple[dt.date, ...], str | None]:
+    """A session's date range moved inside ``bounds``, with a notice if it had to move.
+
+    The record's span changes when the data is edited while the app runs; a range that no
+    longer fits would otherwise be refused by the date widget. A range that was the whole
+    record (``previous`` bounds) follows the record, without a notice.
+    """
+    if previous is not None and tuple(chosen) == tuple(previous):
+        return tuple(bounds), None
+    inside = tuple(min(max(day, bounds[0]), bounds[1]) for day in chosen)
+    if len(inside) == 2 and inside[0] > inside[1]:
+        inside = bounds
+    if inside == tuple(chosen):
+        return inside, None
+    return inside, f"The data now runs from {bounds[0]} to {bounds[1]}; the date range was adjusted to fit."
+
+
 def event_span(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """First and last day each event covers, with month-precision events spanning the month."""
     start = events["date_start"]
