@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test screenshots lint validate format boundaries clean
+.PHONY: run test bench screenshots lint validate format boundaries clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Benchmark against a plain-Streamlit floor at the curated size, 10k and 100k events; prints a
+# table and writes benchmarks/results.json (about four minutes on two cores). Not a test:
+# `make test` only smoke-runs it at the curated size.
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
 
 # Refresh docs/*.png: the end-to-end suite saves one screenshot per page when
 # ROUTESTATUS_SCREENSHOTS names a folder. The browser is required here, never skipped.

@@ -22,6 +22,7 @@ if not problems_panel(
 events = filter_events(data.tables["events"], flt)
 statuses = {road: status_at(intervals, road, flt.end) for road in intervals}
 sources = data.tables["sources"].set_index("source_id")
+all_events = data.tables["events"]
 st.metric("Events in range", len(events))
 
 cards = st.columns(len(flt.roads))
@@ -31,7 +32,7 @@ for col, road in zip(cards, flt.roads, strict=True):
         st.subheader(ROAD_LABELS[road])
         st.metric("Status", STATUS_LABELS[iv.status], label_visibility="collapsed")
         if iv.evidence:
-            ev = data.tables["events"].set_index("event_id").loc[iv.evidence[-1]]
+            ev = all_events[all_events["event_id"].eq(iv.evidence[-1])].iloc[0]
             st.write(f"Since {show_date(iv.start, iv.precision)}, per event {iv.evidence[-1]}:")
             st.caption(md_escape(ev["summary"]))
             sid = ev["source_ids"].split(";")[0]
@@ -41,15 +42,8 @@ for col, road in zip(cards, flt.roads, strict=True):
         else:
             st.write("No event in the record sets a status on this date.")
 
-if data.routes is not None and data.places is not None:
-    fig = map_figure(
-        data.routes[data.routes["route_id"].isin(flt.roads)],
-        data.places,
-        data.boundaries,
-        statuses,
-        flt.end,
-        events,
-    )
+if data.map_layers is not None:
+    fig = map_figure(data.map_layers, flt.roads, statuses, flt.end, events)
     st.plotly_chart(fig, key="map_chart", config={"displaylogo": False})
     unplaced = int(events["place_id"].isna().sum())
     st.caption(

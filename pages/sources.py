@@ -15,7 +15,7 @@ if problems_panel(data.report):
 st.caption(f"Data version {data.version}; content hash `{data.fingerprint[:16]}` of data/, geo/ and seeds/.")
 
 if flt is not None:
-    table = snapshot_tables(data, st.session_state["intervals"], flt)["sources"]
+    table = snapshot_tables(data, st.session_state["intervals"], flt, only=("sources",))["sources"]
     st.subheader(f"Sources cited in the chosen view ({len(table)})")
     st.caption("Cited by the events and statements in range, by the events behind each status, or by the road courses.")
     paged_table(

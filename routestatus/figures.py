@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-import geopandas as gpd
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,28 +15,13 @@ from routestatus.labels import (
     STATUS_PATTERNS,
     show_date,
 )
+from routestatus.maplayers import MapLayers
 from routestatus.status import ROADS, Interval
 from routestatus.textsafe import plot_text
 
 MAP_CENTER = {"lat": 39.72, "lon": 46.62}
 MAP_ZOOM = 8.2
 OFFLINE_STYLE = "white-bg"
-
-
-def alignment_on(routes: gpd.GeoDataFrame, route_id: str, day: dt.date) -> pd.Series | None:
-    """The alignment of ``route_id`` in use on ``day``, else its earliest one."""
-    rows = routes[routes["route_id"] == route_id].sort_values("valid_from")
-    if rows.empty:
-        return None
-    iso = day.isoformat()
-    valid_to = rows["valid_to"].fillna("9999-12-31")
-    current = rows[(rows["valid_from"] <= iso) & (valid_to >= iso)]
-    return (current if not current.empty else rows).iloc[0]
-
-
-def _line(geom) -> tuple[list[float], list[float]]:
-    lon, lat = zip(*geom.coords, strict=True)
-    return list(lon), list(lat)
 
 
 HOVER_EVENTS = 5  # events listed in a place's hover text; the rest are counted
@@ -53,14 +37,14 @@ def _hover_lines(rows: pd.DataFrame) -> list[str]:
     ]
 
 
-def place_marks(events: pd.DataFrame, places: gpd.GeoDataFrame) -> pd.DataFrame:
+def place_marks(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     """One marker per place with events: its position, the count, and the latest events in words.
 
     One marker per place rather than per event keeps the map the same size whatever the
     number of events (events at one place would sit on top of each other anyway). Only the
     few events named in a hover are turned into text, so the cost does not grow with them.
     """
-    xy = pd.DataFrame({"place_id": places["place_id"], "lon": places.geometry.x, "lat": places.geometry.y})
+    xy = places[["place_id", "lon", "lat"]]
     located = events[events["place_id"].isin(xy["place_id"])]
     counts = located["place_id"].value_counts()
     latest = located.groupby("place_id").tail(HOVER_EVENTS)  # events come in date order
@@ -77,80 +61,78 @@ def place_marks(events: pd.DataFrame, places: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def map_figure(
-    routes: gpd.GeoDataFrame,
-    places: gpd.GeoDataFrame,
-    boundaries: gpd.GeoDataFrame | None,
+    layers: MapLayers,
+    roads: tuple[str, ...],
     statuses: dict[str, Interval],
     day: dt.date,
     events: pd.DataFrame,
     style: str = OFFLINE_STYLE,
 ) -> go.Figure:
-    """Both roads coloured by their status on ``day``, places, and markers for ``events``.
+    """The chosen roads coloured by their status on ``day``, places, and markers for ``events``.
 
-    One line trace per road (the alignment in use on ``day``), named with the road and the
-    status in words; former alignments as thin grey lines; the base map is the bundled
-    boundaries layer on the ``white-bg`` style, so nothing is fetched.
+    One line trace per road (the course in use on ``day``), named with the road and the
+    status in words; other courses as thin grey lines; the base map is the bundled
+    boundaries layer drawn as a line trace on the ``white-bg`` style, so nothing is fetched.
     """
     fig = go.Figure()
-    for road in ROADS:
-        current = alignment_on(routes, road, day)
-        for _, row in routes[routes["route_id"] == road].iterrows():
-            if current is not None and row["alignment_id"] == current["alignment_id"]:
-                continue
-            lon, lat = _line(row.geometry)
-            fig.add_trace(
-                go.Scattermap(
-                    lon=lon,
-                    lat=lat,
-                    mode="lines",
-                    line={"width": 2, "color": "#BBBBBB"},
-                    name=f"{ROAD_LABELS[road]}: other course ({row['alignment_id']})",
-                    hovertext=f"{plot_text(row['name'])} (in use {row['valid_from']} – {row['valid_to'] or 'end'})",
-                    hoverinfo="text",
-                    meta={"kind": "former", "route_id": road},
-                )
-            )
-    for road in ROADS:
-        current = alignment_on(routes, road, day)
-        if current is None:
+    fig.add_trace(
+        go.Scattermap(
+            lon=layers.basemap_lon,
+            lat=layers.basemap_lat,
+            mode="lines",
+            line={"width": 1, "color": "#888888"},
+            name="Borders (Natural Earth)",
+            hoverinfo="skip",
+            showlegend=False,
+            meta={"kind": "basemap"},
+        )
+    )
+    current = {road: layers.course_on(road, day) for road in roads}
+    for course in layers.courses:
+        if course.route_id not in roads or course is current[course.route_id]:
             continue
-        status = statuses[road].status
-        lon, lat = _line(current.geometry)
         fig.add_trace(
             go.Scattermap(
-                lon=lon,
-                lat=lat,
+                lon=course.lon,
+                lat=course.lat,
+                mode="lines",
+                line={"width": 2, "color": "#BBBBBB"},
+                name=f"{ROAD_LABELS[course.route_id]}: other course ({course.alignment_id})",
+                hovertext=f"{plot_text(course.name)} (in use {course.valid_from} – {course.valid_to or 'end'})",
+                hoverinfo="text",
+                meta={"kind": "former", "route_id": course.route_id},
+            )
+        )
+    for road in roads:
+        course = current[road]
+        if course is None:
+            continue
+        status = statuses[road].status
+        fig.add_trace(
+            go.Scattermap(
+                lon=course.lon,
+                lat=course.lat,
                 mode="lines",
                 line={"width": 6, "color": STATUS_COLOURS[status]},
                 name=f"{ROAD_LABELS[road]}: {STATUS_LABELS[status]}",
-                hovertext=f"{ROAD_LABELS[road]} on {day}: {STATUS_LABELS[status]}<br>{plot_text(current['name'])}",
+                hovertext=f"{ROAD_LABELS[road]} on {day}: {STATUS_LABELS[status]}<br>{plot_text(course.name)}",
                 hoverinfo="text",
-                meta={
-                    "kind": "road",
-                    "route_id": road,
-                    "status": status,
-                    "alignment_id": current["alignment_id"],
-                },
+                meta={"kind": "road", "route_id": road, "status": status, "alignment_id": course.alignment_id},
             )
         )
     fig.add_trace(
         go.Scattermap(
-            lon=places.geometry.x,
-            lat=places.geometry.y,
+            lon=layers.places["lon"],
+            lat=layers.places["lat"],
             mode="markers",
             marker={"size": 8, "color": "#333333"},
             name="Places",
-            hovertext=[
-                "<br>".join(
-                    [plot_text(p.name_en)] + [f"{k}: {plot_text(getattr(p, f'name_{k}'))}" for k in ("hy", "az", "ru")]
-                )
-                for p in places.itertuples()
-            ],
+            hovertext=layers.places["hover"],
             hoverinfo="text",
             meta={"kind": "places"},
         )
     )
-    marks = place_marks(events, places)
+    marks = place_marks(events, layers.places)
     if not marks.empty:
         fig.add_trace(
             go.Scattermap(
@@ -165,18 +147,8 @@ def map_figure(
                 meta={"kind": "events"},
             )
         )
-    layers = []
-    if boundaries is not None:
-        layers = [
-            {
-                "source": json.loads(boundaries.to_json()),
-                "type": "line",
-                "color": "#888888",
-                "line": {"width": 1},
-            }
-        ]
     fig.update_layout(
-        map={"style": style, "center": MAP_CENTER, "zoom": MAP_ZOOM, "layers": layers},
+        map={"style": style, "center": MAP_CENTER, "zoom": MAP_ZOOM},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=560,
         legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
@@ -192,38 +164,32 @@ def event_marks(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
     Returns the marks (lane label, x date, count, hover text) and the unit used ("day" or
     "week"), so the figure's size depends on the range, not on the number of events.
-    ``events`` are in ``filter_events``' order (date, then id).
+    ``events`` are in ``filter_events``' order (date, then id), so within a lane the events
+    of one day or week are consecutive rows: each mark is a run, found without grouping.
     """
-    cols = events[["event_id", "date_start", "date_precision", "summary", "route_id"]]
-    lanes = [
-        cols[cols["route_id"].eq(lane) | (cols["route_id"].eq("both") & (lane in ROADS))].assign(lane=lane)
-        for lane in (*ROADS, "none")
-    ]
-    rows = pd.concat(lanes, ignore_index=True)
-    unit = "day" if rows["date_start"].nunique() <= DAY_MARKS_MAX else "week"
-    x = rows["date_start"]
+    unit = "day" if events["date_start"].nunique() <= DAY_MARKS_MAX else "week"
+    routes = events["route_id"].to_numpy(dtype=object)
+    days = events["date_start"].to_numpy()
     if unit == "week":
-        x = x - pd.to_timedelta(x.dt.weekday, unit="D")
-    # Within a group rows keep their order, which is date then id (``filter_events``' order).
-    groups = rows.assign(x=x).groupby(["lane", "x"], sort=True)
-    counts = groups.size()
-    head = groups.head(HOVER_EVENTS)
-    named: dict[tuple, list[str]] = {}
-    single: dict[tuple, str] = {}
-    for key, event_id, line in zip(
-        zip(head["lane"], head["x"], strict=True), head["event_id"], _hover_lines(head), strict=True
-    ):
-        named.setdefault(key, []).append(event_id)
-        single[key] = line
+        days = days - pd.to_timedelta(events["date_start"].dt.weekday, unit="D").to_numpy()
     marks = []
-    for (lane, when), n in counts.items():
-        if n == 1:
-            text = single[(lane, when)]
-        else:
-            label = when.date().isoformat() if unit == "day" else f"week of {when.date().isoformat()}"
-            shown = ", ".join(named[(lane, when)]) + (", …" if n > HOVER_EVENTS else "")
-            text = f"{label}: {n} events ({shown})"
-        marks.append({"lane": ROAD_LABELS[lane], "x": when, "n": int(n), "hover": text})
+    for lane in (*ROADS, "none"):
+        rows = np.flatnonzero((routes == lane) | ((routes == "both") & (lane in ROADS)))
+        if not len(rows):
+            continue
+        x = days[rows]
+        starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
+        ends = np.r_[starts[1:], len(rows)]
+        for first, stop in zip(starts, ends, strict=True):
+            n = int(stop - first)
+            when = pd.Timestamp(x[first])
+            if n == 1:
+                text = _hover_lines(events.iloc[rows[first : first + 1]])[0]
+            else:
+                label = when.date().isoformat() if unit == "day" else f"week of {when.date().isoformat()}"
+                ids = events["event_id"].iloc[rows[first : first + min(n, HOVER_EVENTS)]]
+                text = f"{label}: {n} events ({', '.join(ids)}{', …' if n > HOVER_EVENTS else ''})"
+            marks.append({"lane": ROAD_LABELS[lane], "x": when, "n": n, "hover": text})
     return pd.DataFrame(marks, columns=["lane", "x", "n", "hover"]), unit
 
 

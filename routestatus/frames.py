@@ -1,15 +1,16 @@
 """Typed frames from CSV text and back: the one place that maps cells to values.
 
 The loader reads ``data/`` with :func:`typed`, the snapshot writer turns frames back into
-cells with :func:`as_text`, and the snapshot reader uses :func:`typed` again, so a table
+cells with :func:`cell_texts`, and the snapshot reader uses :func:`typed` again, so a table
 goes through CSV and returns equal. A blank cell is a missing value in every type.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from routestatus.schema import Table
+from routestatus.schema import Field, Table
 
 DATE_FORMAT = "%Y-%m-%d"
 DATE_DTYPE = "datetime64[us]"
@@ -40,19 +41,23 @@ def typed(table: Table, raw: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def as_text(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
-    """Cells as the data files write them: ISO dates, ``true``/``false``, blanks for missing."""
-    out = pd.DataFrame(index=frame.index)
-    for f in table.fields:
-        col = frame[f.name]
-        if f.type == "date":
-            text = col.dt.strftime(DATE_FORMAT)
-        elif f.type == "boolean":
-            text = col.map({True: f.true_values[0], False: f.false_values[0]})
-        elif f.type in ("integer", "number"):
-            # repr keeps every digit a float carries; whole numbers lose the ".0".
-            text = col.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))))
-        else:
-            text = col
-        out[f.name] = text.astype("string").fillna("")
-    return out
+def _number(v) -> str:
+    # repr keeps every digit a float carries; whole numbers lose the ".0".
+    return "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v)))
+
+
+def cell_texts(f: Field, column: pd.Series) -> np.ndarray:
+    """One column's cells as the data files write them: ISO dates, ``true``/``false``, blank for missing.
+
+    Returns an object array of ``str``; done column-wise in numpy and Arrow, since this
+    runs over every cell of an export.
+    """
+    if f.type == "date":
+        text = np.datetime_as_string(column.to_numpy(dtype="datetime64[D]"), unit="D").astype(object)
+        text[column.isna().to_numpy()] = ""
+        return text
+    if f.type == "boolean":
+        return column.map({True: f.true_values[0], False: f.false_values[0]}).fillna("").to_numpy(dtype=object)
+    if f.type in ("integer", "number"):
+        return np.array([_number(v) for v in column], dtype=object)
+    return column.astype("string").to_numpy(dtype=object, na_value="")

@@ -16,6 +16,7 @@ import pandas as pd
 from routestatus.anchors import ANCHORS_FILE, Verification, read_anchors, verify
 from routestatus.csvfile import read_csv
 from routestatus.frames import typed
+from routestatus.maplayers import MapLayers, map_layers
 from routestatus.paths import Root
 from routestatus.schema import Schema, load_schema
 from routestatus.validate import Report, validate
@@ -36,6 +37,7 @@ class Dataset:
     counts: dict[str, int] = field(default_factory=dict)
     geo_files: dict[str, bytes] = field(default_factory=dict)
     quote_checks: Verification = field(default_factory=Verification)
+    map_layers: MapLayers | None = None
 
 
 def _files(root: Root) -> list[Path]:
@@ -74,16 +76,18 @@ def fingerprint(root: Root) -> str:
     return _HASHES[stamp]
 
 
-def _frame(schema: Schema, table: str, root: Root) -> pd.DataFrame:
+def _frame(schema: Schema, table: str, root: Root, parsed: list | None = None) -> pd.DataFrame:
     """One table as a DataFrame: the declared columns, typed (see :func:`frames.typed`).
 
     Plus ``_line``, the row's line in the file, for messages. Rows whose cells fail the
     schema are kept, with the bad cells as missing, and are reported by ``validate``.
+    ``parsed`` is the rows ``validate`` already read, if any.
     """
     t = schema.tables[table]
-    read = read_csv(root.data / t.path, root.rel(root.data / t.path), t.columns)
-    frame = typed(t, pd.DataFrame([r.values for r in read.rows], columns=t.columns, dtype="string"))
-    frame["_line"] = [r.line for r in read.rows]
+    if parsed is None:
+        parsed = read_csv(root.data / t.path, root.rel(root.data / t.path), t.columns).rows
+    frame = typed(t, pd.DataFrame([r.values for r in parsed], columns=t.columns, dtype="string"))
+    frame["_line"] = [r.line for r in parsed]
     return frame
 
 
@@ -109,7 +113,15 @@ def load_dataset(root: Root) -> Dataset:
         schema = load_schema(root.datapackage)
     except Exception:
         return Dataset({}, None, None, None, report, fingerprint=fingerprint(root))
-    tables = {name: _frame(schema, name, root) for name in schema.tables}
+    tables = {name: _frame(schema, name, root, report.parsed.get(name)) for name in schema.tables}
+    report.parsed = {}  # the frames hold it now; keep the cached report small
+    routes, places, boundaries = (_layer(root.geo / f"{n}.geojson") for n in ("routes", "places", "boundaries"))
+    layers = None
+    if routes is not None and places is not None:
+        try:
+            layers = map_layers(routes, places, boundaries)
+        except (AttributeError, TypeError, ValueError, NotImplementedError):
+            layers = None  # validate reports what is wrong with the layers; the map page says so
     # Events and statements are kept in date order (ids break ties), the order every page
     # shows; filters then keep it without sorting again. ``_line`` still names the file line.
     for name, date, key in (("events", "date_start", "event_id"), ("statements", "date", "statement_id")):
@@ -117,9 +129,10 @@ def load_dataset(root: Root) -> Dataset:
             tables[name] = tables[name].sort_values([date, key], ignore_index=True)
     return Dataset(
         tables=tables,
-        routes=_layer(root.geo / "routes.geojson"),
-        places=_layer(root.geo / "places.geojson"),
-        boundaries=_layer(root.geo / "boundaries.geojson"),
+        routes=routes,
+        places=places,
+        boundaries=boundaries,
+        map_layers=layers,
         report=report,
         schema=schema,
         version=schema.version,

@@ -34,6 +34,8 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    # The rows as read, so the loader need not parse every file a second time.
+    parsed: dict[str, list[Row]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -94,6 +96,7 @@ def _validate(root: Root, report: Report) -> None:
     for table in schema.tables.values():
         rows, usable, problems = _read_table(root, table)
         loaded.tables[table.name], loaded.usable[table.name] = rows, usable
+        report.parsed[table.name] = rows
         report.rows[table.name] = len(rows)
         report.problems += problems
     for check in _CROSS_CHECKS:
@@ -108,11 +111,15 @@ def _read_table(root: Root, table: Table) -> tuple[list[Row], bool, list[Problem
     problems = list(read.problems)
     if read.usable and not read.rows:
         problems.append(Problem(name, 1, "-", "a header and no rows", "at least one data row"))
-    for row in read.rows:
-        for f in table.fields:
-            expected = check_cell(f, row.values[f.name])
-            if expected:
-                problems.append(Problem(name, row.line, f.name, row.values[f.name], expected))
+    for f in table.fields:
+        # Dates, enums and flags repeat: each distinct value of a column is checked once.
+        verdicts: dict[str, str | None] = {}
+        for row in read.rows:
+            value = row.values[f.name]
+            if value not in verdicts:
+                verdicts[value] = check_cell(f, value)
+            if verdicts[value]:
+                problems.append(Problem(name, row.line, f.name, value, verdicts[value]))
     unique = [f.name for f in table.fields if f.unique]
     for col in unique:
         first: dict[str, int] = {}

@@ -1,0 +1,115 @@
+"""Where a warm rerun of one page spends its time: cProfile of AppTest reruns, project code first.
+
+Generates the data (or uses ``--root``), runs the dashboard once, switches to the page, then
+profiles ``--runs`` reruns that each change the date range, as ``run.py`` times them (with
+one script cache, so compiling is not counted). AppTest runs the script in its own thread,
+so the profiler is switched on inside that thread.
+
+    python benchmarks/profile_rerun.py --events 100000 --page timeline
+    python benchmarks/profile_rerun.py --root /tmp/rs-100k --page all --top 20 --everything
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import logging
+import os
+import pstats
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402  (a sibling script, found through the line above)
+from run import NARROW, PAGES, one_script_cache  # noqa: E402
+
+# Entries from the project's own files: the routestatus package, the pages and dashboard.py.
+OWN = re.escape(str(PROJECT)) + r"/(routestatus|pages)/|dashboard\.py"
+
+
+def profile_page(root: Path, page: str, runs: int) -> tuple[pstats.Stats, list[float]]:
+    """Profile ``runs`` date-range reruns of ``page`` on the data under ``root``."""
+    from streamlit.logger import get_logger
+    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    get_logger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: record.levelno >= logging.ERROR
+    )
+    profiler = cProfile.Profile()
+    active = False
+    original = LocalScriptRunner._run_script_thread
+
+    def profiled(self):
+        if active:
+            profiler.enable()
+        try:
+            original(self)
+        finally:
+            if active:
+                profiler.disable()
+
+    os.environ["ROUTESTATUS_ROOT"] = str(root)
+    LocalScriptRunner._run_script_thread = profiled
+    try:
+        with one_script_cache():
+            at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=600).run()
+            if PAGES[page]:
+                at.switch_page(PAGES[page]).run()
+            whole = tuple(at.date_input(key="flt_range").value)
+            times = []
+            active = True
+            for i in range(runs):
+                started = time.perf_counter()
+                at.date_input(key="flt_range").set_value(NARROW if i % 2 == 0 else whole).run()
+                times.append(time.perf_counter() - started)
+                if at.exception:
+                    raise RuntimeError(f"{page}: {at.exception[0].value}")
+            active = False
+    finally:
+        LocalScriptRunner._run_script_thread = original
+    return pstats.Stats(profiler, stream=io.StringIO()), times
+
+
+def report(stats: pstats.Stats, top: int, everything: bool) -> str:
+    """The top entries by cumulative time (the project's own unless ``everything``)."""
+    out = io.StringIO()
+    stats.stream = out
+    stats.sort_stats("cumulative")
+    if everything:
+        stats.print_stats(top)
+    else:
+        stats.print_stats(OWN, top)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line; see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", default="100000", help="events to generate, or 'curated' (ignored with --root)")
+    parser.add_argument("--root", type=Path, help="an existing data folder (data/, geo/, seeds/)")
+    parser.add_argument("--page", default="all", choices=[*PAGES, "all"])
+    parser.add_argument("--runs", type=int, default=3, help="profiled reruns per page (default 3)")
+    parser.add_argument("--top", type=int, default=15, help="entries to print (default 15)")
+    parser.add_argument("--everything", action="store_true", help="rank every function, not only the project's")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="routestatus-profile-") as tmp:
+        root = args.root
+        if root is None:
+            root = generate(Path(tmp) / "data", args.events if args.events == "curated" else int(args.events))
+        for page in PAGES if args.page == "all" else [args.page]:
+            stats, times = profile_page(root, page, args.runs)
+            shown = ", ".join(f"{t:.2f}" for t in times)
+            print(f"== {page}: {args.runs} reruns under the profiler, {shown} s ==")
+            print(report(stats, args.top, args.everything))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

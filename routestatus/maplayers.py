@@ -1,0 +1,97 @@
+"""The map's fixed layers, read once per dataset into plain lists for fast figures.
+
+Road courses, places and the base map do not change between reruns; turning the
+GeoDataFrames into plain coordinates once, when the data is loaded, keeps each rerun's
+figure to the work that depends on the filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from routestatus.textsafe import plot_text
+
+
+@dataclass(frozen=True)
+class Course:
+    """One alignment of a road: its id, road, name, validity and coordinates."""
+
+    alignment_id: str
+    route_id: str
+    name: str
+    valid_from: str
+    valid_to: str | None
+    lon: tuple[float, ...]
+    lat: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """Everything on the map that the filters do not change."""
+
+    courses: tuple[Course, ...]
+    places: pd.DataFrame  # place_id, lon, lat, hover (names in four languages)
+    basemap_lon: tuple[float | None, ...]
+    basemap_lat: tuple[float | None, ...]
+
+    def course_on(self, route_id: str, day) -> Course | None:
+        """The course of ``route_id`` in use on ``day`` (a date), else its earliest one."""
+        mine = sorted((c for c in self.courses if c.route_id == route_id), key=lambda c: c.valid_from)
+        iso = day.isoformat()
+        current = [c for c in mine if c.valid_from <= iso <= (c.valid_to or "9999-12-31")]
+        return (current or mine or [None])[0]
+
+
+def _lines(geom) -> list[list[tuple[float, float]]]:
+    """Every ring or line of a (multi)polygon or (multi)line as coordinate lists."""
+    if geom is None or geom.is_empty:
+        return []
+    kind = geom.geom_type
+    if kind in ("LineString", "LinearRing"):
+        return [list(geom.coords)]
+    if kind == "Polygon":
+        return [list(geom.exterior.coords)] + [list(r.coords) for r in geom.interiors]
+    if kind.startswith("Multi") or kind == "GeometryCollection":
+        return [line for part in geom.geoms for line in _lines(part)]
+    return []
+
+
+def _iso(value) -> str | None:
+    """A day as ``YYYY-MM-DD`` whether the reader gave text or a timestamp; None if blank."""
+    if value is None or value == "" or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+def map_layers(routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None) -> MapLayers:
+    """Read the three layers into a :class:`MapLayers`."""
+    courses = tuple(
+        Course(
+            r.alignment_id,
+            r.route_id,
+            r.name,
+            _iso(r.valid_from) or "",
+            _iso(r.valid_to),
+            tuple(x for x, _ in r.geometry.coords),
+            tuple(y for _, y in r.geometry.coords),
+        )
+        for r in routes.itertuples()
+    )
+    hover = [
+        "<br>".join([plot_text(p.name_en)] + [f"{k}: {plot_text(getattr(p, f'name_{k}'))}" for k in ("hy", "az", "ru")])
+        for p in places.itertuples()
+    ]
+    table = pd.DataFrame(
+        {"place_id": places["place_id"], "lon": places.geometry.x, "lat": places.geometry.y, "hover": hover}
+    )
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    # The base map as one line trace: a None between rings lifts the pen.
+    for geom in boundaries.geometry if boundaries is not None else []:
+        for line in _lines(geom):
+            lon += [x for x, _ in line] + [None]
+            lat += [y for _, y in line] + [None]
+    return MapLayers(courses, table, tuple(lon), tuple(lat))

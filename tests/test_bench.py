@@ -1,0 +1,60 @@
+"""Smoke tests of the benchmark harness in benchmarks/: it runs and records every figure (no timing asserted)."""
+
+import importlib.util
+import json
+import math
+import sys
+from pathlib import Path
+
+from routestatus.paths import Root
+from routestatus.validate import validate
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def load(name):
+    """A module of benchmarks/ by path (the folder is scripts, not an installed package)."""
+    if f"bench_{name}" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up by name
+        spec.loader.exec_module(module)
+    return sys.modules[f"bench_{name}"]
+
+
+def number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def test_generated_data_validates(tmp_path):
+    root = load("generate").generate(tmp_path / "gen", 2000, seed=1)
+    report = validate(Root(root))
+    assert report.ok, report.lines()[:10]
+    assert report.rows["events"] == 2000
+    assert report.rows["statements"] == 200
+    again = load("generate").generate(tmp_path / "again", 2000, seed=1)
+    assert (again / "data" / "events.csv").read_bytes() == (root / "data" / "events.csv").read_bytes()
+
+
+def test_run_records_every_figure(tmp_path):
+    bench = load("run")
+    out = tmp_path / "r.json"
+    returned = bench.run(["curated"], repeat=1, out=out)
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["figures"] == json.loads(json.dumps(returned["figures"]))
+    assert set(results["machine"]) >= {"platform", "cpu_count", "python"}
+    assert set(results["versions"]) == {"streamlit", "pandas", "plotly", "geopandas", "numpy"}
+    assert results["timestamp_utc"].endswith("Z") and results["command"]
+    by_name = {f["figure"]: f for f in results["figures"] if f["size"] == "curated"}
+    assert set(by_name) == set(bench.FIGURES)
+    for name, figure in by_name.items():
+        for side in ("project", "baseline") if name != "validate" else ("project",):
+            stats = figure[side]
+            assert stats["n"] >= 1, name
+            assert all(number(stats[k]) for k in ("median", "min", "max")), (name, side, stats)
+        assert figure["target"] is None or isinstance(figure["met"], bool), name
+    for name in ("cold_start", "snapshot_zip", "snapshot_table_csv", *(f"warm_rerun.{p}" for p in bench.PAGES)):
+        assert number(by_name[name]["ratio"]), name
+    assert by_name["plotly_bytes.map"]["project"]["median"] > 0
+    assert by_name["peak_memory"]["project"]["median"] > 0
+    assert "warm_rerun.map" in results["table"]
