@@ -47,8 +47,9 @@ if data.map_layers is not None:
     st.plotly_chart(fig, key="map_chart", config={"displaylogo": False})
     unplaced = int(events["place_id"].isna().sum())
     st.caption(
-        f"{len(events)} events in the range; {len(events) - unplaced} have a mapped place and are marked, "
-        f"{unplaced} are not tied to a place. Roads are schematic (straight lines through known places); "
+        f"{len(events):,} events in the range; {len(events) - unplaced:,} have a mapped place and are marked "
+        "with one circle per place (larger for more events; hover lists the latest five), "
+        f"{unplaced:,} are not tied to a place. Roads are schematic (straight lines through known places); "
         "colour, legend text and hover all give the status. Base map: Natural Earth; no tiles are loaded."
     )
 else:

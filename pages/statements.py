@@ -36,14 +36,15 @@ for label, mask in groups:
     with st.expander(f"{label} ({len(part):,})", expanded=label == groups[0][0]):
         # Only the first passages are written out; the table below pages through all of them.
         for row in statements_table(part.head(PASSAGES_SHOWN), sources, verdicts).itertuples():
-            st.markdown(f"> {md_escape(row.quote)}")
-            st.caption(
-                f"{md_escape(row.speaker)}, {md_escape(row.role)} ({md_escape(row.organisation)}) · "
+            # One element per passage: quote, attribution and link in a single block.
+            link = f"  \n[source: {md_escape(row.source_id)}]({row.source})" if row.source else ""
+            st.markdown(
+                # Every line of the quote stays inside the block quote, paragraph breaks included.
+                "> " + md_escape(row.quote).replace("\n", "\n> ") + "\n\n"
+                f":gray[{md_escape(row.speaker)}, {md_escape(row.role)} ({md_escape(row.organisation)}) · "
                 f"{md_escape(row.date)} · date: {md_escape(row.date_basis)} · {md_escape(row.quote_check)} · "
-                f"{md_escape(row.statement_id)}"
+                f"{md_escape(row.statement_id)}]{link}"
             )
-            if row.source:
-                st.markdown(f"[source: {md_escape(row.source_id)}]({row.source})")
         if len(part) > PASSAGES_SHOWN:
             st.caption(f"The first {PASSAGES_SHOWN} of {len(part):,} passages; all are in the table below.")
 st.subheader("Table")

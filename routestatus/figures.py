@@ -169,27 +169,29 @@ def event_marks(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """
     unit = "day" if events["date_start"].nunique() <= DAY_MARKS_MAX else "week"
     routes = events["route_id"].to_numpy(dtype=object)
+    ids = events["event_id"].to_numpy(dtype=object)
     days = events["date_start"].to_numpy()
     if unit == "week":
         days = days - pd.to_timedelta(events["date_start"].dt.weekday, unit="D").to_numpy()
-    marks = []
+    runs = []  # (lane, first row, count)
     for lane in (*ROADS, "none"):
         rows = np.flatnonzero((routes == lane) | ((routes == "both") & (lane in ROADS)))
-        if not len(rows):
-            continue
-        x = days[rows]
-        starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
-        ends = np.r_[starts[1:], len(rows)]
-        for first, stop in zip(starts, ends, strict=True):
-            n = int(stop - first)
-            when = pd.Timestamp(x[first])
-            if n == 1:
-                text = _hover_lines(events.iloc[rows[first : first + 1]])[0]
-            else:
-                label = when.date().isoformat() if unit == "day" else f"week of {when.date().isoformat()}"
-                ids = events["event_id"].iloc[rows[first : first + min(n, HOVER_EVENTS)]]
-                text = f"{label}: {n} events ({', '.join(ids)}{', …' if n > HOVER_EVENTS else ''})"
-            marks.append({"lane": ROAD_LABELS[lane], "x": when, "n": n, "hover": text})
+        if len(rows):
+            starts = np.flatnonzero(np.r_[True, days[rows][1:] != days[rows][:-1]])
+            runs += [(lane, rows[a:b]) for a, b in zip(starts, np.r_[starts[1:], len(rows)], strict=True)]
+    # A lone event gets its own line; those are worded in one pass.
+    lone = [r[0] for _, r in runs if len(r) == 1]
+    lines = dict(zip(lone, _hover_lines(events.iloc[lone]), strict=True))
+    marks = []
+    for lane, run in runs:
+        when = pd.Timestamp(days[run[0]])
+        if len(run) == 1:
+            text = lines[run[0]]
+        else:
+            label = when.date().isoformat() if unit == "day" else f"week of {when.date().isoformat()}"
+            shown = ", ".join(ids[run[:HOVER_EVENTS]]) + (", …" if len(run) > HOVER_EVENTS else "")
+            text = f"{label}: {len(run)} events ({shown})"
+        marks.append({"lane": ROAD_LABELS[lane], "x": when, "n": len(run), "hover": text})
     return pd.DataFrame(marks, columns=["lane", "x", "n", "hover"]), unit
 
 
