@@ -1,7 +1,5 @@
 """The real dashboard, driven through Streamlit's AppTest."""
 
-import calendar
-import csv
 import datetime as dt
 import io
 import json
@@ -13,29 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from routestatus.cli import main
 from routestatus.labels import STATUS_COLOURS
-from routestatus.paths import PROJECT_ROOT
 from routestatus.snapshot import builder, table_csv
+from tests.expected import expected_events, read
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["pages/map.py", "pages/timeline.py", "pages/statements.py", "pages/sources.py"]
 D = dt.date.fromisoformat
-
-
-def read(table):
-    with open(PROJECT_ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def expected_events(lo, hi):
-    """Count events by the documented rule, straight from the CSV (independent of the app)."""
-    n = 0
-    for r in read("events"):
-        start = D(r["date_start"])
-        end = D(r["date_end"]) if r["date_end"] else start
-        if r["date_precision"] == "month":
-            end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
-        n += r["retracted"] == "false" and end >= lo and start <= hi
-    return n
 
 
 def expected_statements(lo, hi):

@@ -26,6 +26,8 @@ except ImportError:  # conftest.py skips every test here (or fails it, when a br
 else:
     expect.set_options(timeout=30_000)  # a rerun on a busy 2-core machine can take longer than the 5 s default
 
+from tests.expected import expected_events
+
 pytestmark = pytest.mark.e2e
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -42,26 +44,6 @@ PAGES = [
 
 
 # --- expectations from the CSV files ----------------------------------------------------
-
-
-def read(table: str) -> list[dict[str, str]]:
-    with open(PROJECT / "data" / f"{table}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def expected_events(lo: dt.date, hi: dt.date, road: str | None = None) -> int:
-    """Events in [lo, hi] by the documented rule: a month-precision event spans its month, one
-    with date_end counts if any day overlaps, retracted rows are left out. With ``road``, only
-    events on that road, on both roads, or on none (as the road filter keeps them)."""
-    n = 0
-    for r in read("events"):
-        start = D(r["date_start"])
-        end = D(r["date_end"]) if r["date_end"] else start
-        if r["date_precision"] == "month":
-            end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
-        on_road = road is None or r["route_id"] in (road, "both", "none")
-        n += r["retracted"] == "false" and end >= lo and start <= hi and on_road
-    return n
 
 
 # --- reading the page ---------------------------------------------------------------------

@@ -1,0 +1,33 @@
+"""Expected values computed straight from the CSV files, independently of the app's code."""
+
+import calendar
+import csv
+import datetime as dt
+
+from routestatus.paths import PROJECT_ROOT
+
+D = dt.date.fromisoformat
+
+
+def read(table: str) -> list[dict[str, str]]:
+    """A curated table's rows as text."""
+    with open(PROJECT_ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def expected_events(lo: dt.date, hi: dt.date, road: str | None = None) -> int:
+    """Events in [lo, hi] by the documented rule.
+
+    A month-precision event spans its month, one with date_end counts if any day overlaps,
+    retracted rows are left out. With ``road``, only events on that road, on both roads, or
+    on none (as the road filter keeps them).
+    """
+    n = 0
+    for r in read("events"):
+        start = D(r["date_start"])
+        end = D(r["date_end"]) if r["date_end"] else start
+        if r["date_precision"] == "month":
+            end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        on_road = road is None or r["route_id"] in (road, "both", "none")
+        n += r["retracted"] == "false" and end >= lo and start <= hi and on_road
+    return n
