@@ -33,19 +33,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build_geo(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
-    schema = load_schema(root.datapackage)
-    rows = {}
-    for name in ("places", "alignments"):
-        t = schema.tables[name]
-        read = read_csv(root.data / t.path, root.rel(root.data / t.path), t.columns)
-        if read.problems:
-            for p in read.problems:
-                print(p, file=sys.stderr)
-            return 1
-        rows[name] = [r.values for r in read.rows]
+    places = _table_rows(root, "places", strict=True)
+    alignments = _table_rows(root, "alignments", strict=True) if places is not None else None
+    if alignments is None:
+        return 1
     root.geo.mkdir(exist_ok=True)
-    geobuild.write_features(geobuild.places_features(rows["places"]), root.geo / "places.geojson")
-    geobuild.write_features(geobuild.routes_features(rows["alignments"], rows["places"]), root.geo / "routes.geojson")
+    geobuild.write_features(geobuild.places_features(places), root.geo / "places.geojson")
+    geobuild.write_features(geobuild.routes_features(alignments, places), root.geo / "routes.geojson")
     print(f"wrote {root.rel(root.geo / 'places.geojson')} and {root.rel(root.geo / 'routes.geojson')}")
     return 0
 
@@ -88,13 +82,18 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table_rows(root, name: str) -> list[dict[str, str]] | None:
-    """A table's rows as text, or None after printing why it cannot be read."""
+def _table_rows(root, name: str, strict: bool = False) -> list[dict[str, str]] | None:
+    """A table's rows as text, or None after printing why it cannot be read.
+
+    ``strict``: any problem in the file, not only an unreadable one, gives None.
+    """
     table = load_schema(root.datapackage).tables[name]
     read = read_csv(root.data / table.path, root.rel(root.data / table.path), table.columns)
     for p in read.problems:
         print(p, file=sys.stderr)
-    return [r.values for r in read.rows] if read.usable else None
+    if not read.usable or (strict and read.problems):
+        return None
+    return [r.values for r in read.rows]
 
 
 def _anchor(args: argparse.Namespace) -> int:

@@ -60,6 +60,21 @@ def place_marks(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     return marks.merge(xy, on="place_id").sort_values("place_id", ignore_index=True)
 
 
+def _line(lon, lat, width: int, colour: str, name: str, meta: dict, hover: str | None = None) -> go.Scattermap:
+    """A line on the map; without ``hover`` it stays out of the legend and the hover (the base map)."""
+    return go.Scattermap(
+        lon=lon,
+        lat=lat,
+        mode="lines",
+        line={"width": width, "color": colour},
+        name=name,
+        hovertext=hover,
+        hoverinfo="text" if hover else "skip",
+        showlegend=hover is not None,
+        meta=meta,
+    )
+
+
 def map_figure(
     layers: MapLayers,
     roads: tuple[str, ...],
@@ -76,31 +91,21 @@ def map_figure(
     """
     fig = go.Figure()
     fig.add_trace(
-        go.Scattermap(
-            lon=layers.basemap_lon,
-            lat=layers.basemap_lat,
-            mode="lines",
-            line={"width": 1, "color": "#888888"},
-            name="Borders (Natural Earth)",
-            hoverinfo="skip",
-            showlegend=False,
-            meta={"kind": "basemap"},
-        )
+        _line(layers.basemap_lon, layers.basemap_lat, 1, "#888888", "Borders (Natural Earth)", {"kind": "basemap"})
     )
     current = {road: layers.course_on(road, day) for road in roads}
     for course in layers.courses:
         if course.route_id not in roads or course is current[course.route_id]:
             continue
         fig.add_trace(
-            go.Scattermap(
-                lon=course.lon,
-                lat=course.lat,
-                mode="lines",
-                line={"width": 2, "color": "#BBBBBB"},
-                name=f"{ROAD_LABELS[course.route_id]}: other course ({course.alignment_id})",
-                hovertext=f"{plot_text(course.name)} (in use {course.valid_from} – {course.valid_to or 'end'})",
-                hoverinfo="text",
-                meta={"kind": "former", "route_id": course.route_id},
+            _line(
+                course.lon,
+                course.lat,
+                2,
+                "#BBBBBB",
+                f"{ROAD_LABELS[course.route_id]}: other course ({course.alignment_id})",
+                {"kind": "former", "route_id": course.route_id},
+                f"{plot_text(course.name)} (in use {course.valid_from} – {course.valid_to or 'end'})",
             )
         )
     for road in roads:
@@ -109,15 +114,14 @@ def map_figure(
             continue
         status = statuses[road].status
         fig.add_trace(
-            go.Scattermap(
-                lon=course.lon,
-                lat=course.lat,
-                mode="lines",
-                line={"width": 6, "color": STATUS_COLOURS[status]},
-                name=f"{ROAD_LABELS[road]}: {STATUS_LABELS[status]}",
-                hovertext=f"{ROAD_LABELS[road]} on {day}: {STATUS_LABELS[status]}<br>{plot_text(course.name)}",
-                hoverinfo="text",
-                meta={"kind": "road", "route_id": road, "status": status, "alignment_id": course.alignment_id},
+            _line(
+                course.lon,
+                course.lat,
+                6,
+                STATUS_COLOURS[status],
+                f"{ROAD_LABELS[road]}: {STATUS_LABELS[status]}",
+                {"kind": "road", "route_id": road, "status": status, "alignment_id": course.alignment_id},
+                f"{ROAD_LABELS[road]} on {day}: {STATUS_LABELS[status]}<br>{plot_text(course.name)}",
             )
         )
     fig.add_trace(

@@ -7,6 +7,7 @@ the frames, so a page can show a problems panel instead of the views the problem
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +25,13 @@ from routestatus.validate import Report, validate
 
 @dataclass
 class Dataset:
-    """All curated tables as DataFrames, the map layers, and the validation report."""
+    """All curated tables as DataFrames, the map layers, and the validation report.
+
+    ``geo_files`` holds the routes and places layers' bytes as read (a snapshot carries
+    them); ``map_layers`` is what the map draws, prepared from them once.
+    """
 
     tables: dict[str, pd.DataFrame]
-    routes: gpd.GeoDataFrame | None
-    places: gpd.GeoDataFrame | None
-    boundaries: gpd.GeoDataFrame | None
     report: Report
     schema: Schema | None = None
     version: str = ""
@@ -91,9 +93,14 @@ def _frame(schema: Schema, table: str, root: Root, parsed: list | None = None) -
     return frame
 
 
-def _layer(path: Path) -> gpd.GeoDataFrame | None:
+LAYER_FILES = ("routes.geojson", "places.geojson", "boundaries.geojson")
+
+
+def _layer(raw: bytes | None) -> gpd.GeoDataFrame | None:
+    if raw is None:
+        return None
     try:
-        return gpd.read_file(path, engine="pyogrio")
+        return gpd.read_file(io.BytesIO(raw), engine="pyogrio")
     except Exception:  # reported by validate with a precise line; the map just goes without
         return None
 
@@ -112,10 +119,12 @@ def load_dataset(root: Root) -> Dataset:
     try:
         schema = load_schema(root.datapackage)
     except Exception:
-        return Dataset({}, None, None, None, report, fingerprint=fingerprint(root))
+        return Dataset({}, report, fingerprint=fingerprint(root))
     tables = {name: _frame(schema, name, root, report.parsed.get(name)) for name in schema.tables}
     report.parsed = {}  # the frames hold it now; keep the cached report small
-    routes, places, boundaries = (_layer(root.geo / f"{n}.geojson") for n in ("routes", "places", "boundaries"))
+    # Each layer file is read once: its bytes serve snapshots, its parse serves the map.
+    raw = {n: (root.geo / n).read_bytes() for n in LAYER_FILES if (root.geo / n).is_file()}
+    routes, places, boundaries = (_layer(raw.get(n)) for n in LAYER_FILES)
     layers = None
     if routes is not None and places is not None:
         try:
@@ -129,9 +138,6 @@ def load_dataset(root: Root) -> Dataset:
             tables[name] = tables[name].sort_values([date, key], ignore_index=True)
     return Dataset(
         tables=tables,
-        routes=routes,
-        places=places,
-        boundaries=boundaries,
         map_layers=layers,
         report=report,
         schema=schema,
@@ -139,10 +145,5 @@ def load_dataset(root: Root) -> Dataset:
         fingerprint=fingerprint(root),
         counts={name: len(frame) for name, frame in tables.items()},
         quote_checks=_quote_checks(root),
-        # The layers' bytes as read, so a snapshot carries the same files as this load.
-        geo_files={
-            name: (root.geo / name).read_bytes()
-            for name in ("routes.geojson", "places.geojson")
-            if (root.geo / name).is_file()
-        },
+        geo_files={n: raw[n] for n in ("routes.geojson", "places.geojson") if n in raw},
     )
