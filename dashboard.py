@@ -41,22 +41,35 @@ pages = {
     "sources": st.Page("pages/sources.py", title="Sources & method", icon=":material/menu_book:", url_path="method"),
 }
 
+# The view (range, roads, types) is kept under keys of its own, not only under the widgets'
+# keys: Streamlit forgets a widget's value when the widget is drawn from another script, and
+# opening a page by its address runs this file from a hand-over file in pages/. Each run sets
+# the widgets from the kept view; a change by the user is copied back by the widget's callback,
+# which runs before the script does.
+VIEW_KEYS = ("flt_range", "flt_roads", "flt_types")
+
+
+def _keep(key: str) -> None:
+    st.session_state["view_" + key] = st.session_state[key]
+
+
 if data.counts.get("events"):
     types = data.schema.enum("events", "event_type")
-    if "flt_range" not in st.session_state:  # first run of this session: the URL sets the view
+    if "view_flt_range" not in st.session_state:  # first run of this session: the URL sets the view
         start, notices = parse_query(st.query_params.to_dict(), bounds, types)
-        st.session_state["flt_range"] = (start.start, start.end)
-        st.session_state["flt_roads"] = list(start.roads)
-        st.session_state["flt_types"] = list(start.event_types)
+        st.session_state["view_flt_range"] = (start.start, start.end)
+        st.session_state["view_flt_roads"] = list(start.roads)
+        st.session_state["view_flt_types"] = list(start.event_types)
         st.session_state["url_notices"] = notices
     else:  # the data may have changed under this session: keep its choices inside what exists now
-        kept, notice = fit_range(st.session_state["flt_range"], bounds, st.session_state.get("flt_bounds"))
-        if kept != tuple(st.session_state["flt_range"]):
-            st.session_state["flt_range"] = kept
+        kept, notice = fit_range(st.session_state["view_flt_range"], bounds, st.session_state.get("flt_bounds"))
+        st.session_state["view_flt_range"] = kept
         if notice:
             st.session_state["url_notices"] = [notice]
-        st.session_state["flt_types"] = [t for t in st.session_state["flt_types"] if t in types]
+        st.session_state["view_flt_types"] = [t for t in st.session_state["view_flt_types"] if t in types]
     st.session_state["flt_bounds"] = bounds
+    for key in VIEW_KEYS:
+        st.session_state[key] = st.session_state["view_" + key]
     with st.sidebar:
         for notice in st.session_state.get("url_notices", []):
             st.warning(notice, icon=":material/link_off:")
@@ -66,9 +79,13 @@ if data.counts.get("events"):
             min_value=bounds[0],
             max_value=bounds[1],
             format="YYYY-MM-DD",
+            on_change=_keep,
+            args=("flt_range",),
         )
-        st.multiselect("Roads", ROADS, key="flt_roads", format_func=ROAD_LABELS.get)
-        st.multiselect("Event types", types, key="flt_types")
+        st.multiselect(
+            "Roads", ROADS, key="flt_roads", format_func=ROAD_LABELS.get, on_change=_keep, args=("flt_roads",)
+        )
+        st.multiselect("Event types", types, key="flt_types", on_change=_keep, args=("flt_types",))
         st.caption(PRECISION_RULE)
     # While a range is being picked the widget holds one date; keep the old end until it has two.
     lo, hi = (tuple(chosen) + (bounds[1],))[:2] if chosen else bounds

@@ -70,6 +70,26 @@ def test_changing_the_range_changes_counts_on_every_page():
     assert len(table_with(at, "source_id")) >= len(cited)
 
 
+def test_every_filter_is_kept_from_page_to_page():
+    """Range, roads and event types chosen on one page are still chosen on every other page."""
+    at = run(**{"from": "2022-12-12", "to": "2023-06-14", "roads": "lachin"})
+    at.multiselect(key="flt_types").set_value(["protest_blockade", "checkpoint"]).run()
+    view = at.session_state["filters"]
+    assert view.roads == ("lachin",) and view.event_types == ("protest_blockade", "checkpoint")
+    for page in [*PAGES[1:], PAGES[0]]:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert at.session_state["filters"] == view, page
+        assert at.multiselect(key="flt_roads").value == ["lachin"], page
+        query = {k: v if isinstance(v, str) else ",".join(v) for k, v in at.query_params.items()}
+        assert query == {
+            "from": "2022-12-12",
+            "to": "2023-06-14",
+            "roads": "lachin",
+            "types": "protest_blockade,checkpoint",
+        }
+
+
 def test_link_with_a_range_opens_that_range():
     at = run(**{"from": "2023-01-01", "to": "2023-01-31", "roads": "lachin"})
     assert at.date_input(key="flt_range").value == (D("2023-01-01"), D("2023-01-31"))

@@ -1,10 +1,12 @@
 """Links, hostile text, many sessions at once, and data edited while the app runs."""
 
+import asyncio
 import datetime as dt
 import random
 import string
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
@@ -17,6 +19,8 @@ from routestatus.status import ROADS, record_span
 from routestatus.textsafe import md_escape, plot_text, safe_url
 from routestatus.views import events_table, statements_table
 from tests.corruptions import CORPUS
+from tests.expected import expected_events
+from tests.serving import open_session, start_server
 
 APP = str(PROJECT_ROOT / "dashboard.py")
 D = dt.date.fromisoformat
@@ -137,37 +141,99 @@ def test_config_keeps_the_server_local_and_private():
 SESSIONS = 20
 
 
-def _session(i: int) -> tuple[int, int, int, bool, list]:
-    """One browser session's worth of work: its own range and roads, then the counts it sees."""
-    start = BOUNDS[0] + dt.timedelta(days=53 * i)
-    end = start + dt.timedelta(days=30 + 17 * i)
-    roads = [ROADS[i % 2]] if i % 3 else list(ROADS)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["from"], at.query_params["to"] = start.isoformat(), end.isoformat()
-    at.query_params["roads"] = ",".join(roads)
-    at.run()
-    shown = next(m.value for m in at.metric if m.label == "Events in range")
-    flt = at.session_state["filters"]
-    return i, int(shown), len(at.session_state["dataset"].tables["events"]), bool(at.exception), [flt, roads]
+def _view(i: int, turn: int) -> tuple[dt.date, dt.date, list[str]]:
+    """Session ``i``'s own range and roads on its ``turn``-th visit; no two sessions share a view."""
+    start = BOUNDS[0] + dt.timedelta(days=1 + 40 * i + 7 * turn)  # never the record's first day
+    end = start + dt.timedelta(days=20 + 15 * i)  # the last ends 36 days before the record does
+    roads = [ROADS[(i + turn) % 2]] if i % 3 else list(ROADS)
+    return start, end, roads
 
 
-def test_twenty_sessions_at_once_each_see_their_own_rows():
+def _shown(at: AppTest) -> int:
+    return int(next(m.value for m in at.metric if m.label == "Events in range"))
+
+
+def test_twenty_sessions_held_at_once_each_see_their_own_rows():
+    """Twenty sessions open side by side on one shared cache, each changing its own filters in turn.
+
+    Streamlit's test harness keeps its runtime in a process-wide slot that each run clears when
+    it ends, so two AppTest runs cannot overlap in threads; the sessions here are all alive at
+    once and their reruns interleave. Runs that truly overlap are driven through the real server
+    by tests/e2e (twenty browser contexts at once).
+    """
     from routestatus.filters import filter_events
 
     before = {n: pd.util.hash_pandas_object(f, index=True).sum() for n, f in DATA.tables.items()}
-    with ThreadPoolExecutor(max_workers=SESSIONS) as pool:
-        results = list(pool.map(_session, range(SESSIONS)))
-    assert len(results) == SESSIONS
-    for i, shown, total, failed, (flt, roads) in results:
-        assert not failed, i
+    sessions = []
+    for i in range(SESSIONS):
+        start, end, roads = _view(i, 0)
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["from"], at.query_params["to"] = start.isoformat(), end.isoformat()
+        at.query_params["roads"] = ",".join(roads)
+        sessions.append(at.run())
+    for i, at in enumerate(sessions):  # second round: each session changes its range and roads
+        start, end, roads = _view(i, 1)
+        at.date_input(key="flt_range").set_value((start, end))
+        at.multiselect(key="flt_roads").set_value(roads)
+        at.run()
+    data = sessions[0].session_state["dataset"]
+    for i, at in enumerate(sessions):
+        start, end, roads = _view(i, 1)
+        assert not at.exception and not at.error, i
+        flt = at.session_state["filters"]
+        assert (flt.start, flt.end) == (start, end), i
         assert list(flt.roads) == [r for r in ROADS if r in roads], i
-        assert shown == len(filter_events(DATA.tables["events"], flt)), i
-        assert total == len(DATA.tables["events"])
-    assert len({(r[4][0].start, r[4][0].end) for r in results}) == SESSIONS  # every session kept its own view
+        assert _shown(at) == len(filter_events(DATA.tables["events"], flt)), i
+        assert at.session_state["dataset"] is data  # one cached copy shared by all
+    assert len({(at.session_state["filters"].start, at.session_state["filters"].end) for at in sessions}) == SESSIONS
     # The shared, cached frames were not changed in place by any session.
-    cached = results and load_dataset(Root(PROJECT_ROOT))
-    after = {n: pd.util.hash_pandas_object(f, index=True).sum() for n, f in cached.tables.items()}
+    after = {n: pd.util.hash_pandas_object(f, index=True).sum() for n, f in data.tables.items()}
     assert before == after
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    server = start_server(PROJECT_ROOT, tmp_path_factory.mktemp("streamlit-logs"))
+    yield server
+    server.stop()
+
+
+def test_twenty_sessions_at_once_on_the_real_server(served):
+    """Twenty tabs' worth of sessions on one served dashboard, their runs overlapping.
+
+    Each opens the Map page with its own link, then goes to the Timeline with no link at all,
+    as the sidebar does: it must keep its own range and roads, and see only its own rows.
+    Expected counts come from the CSV files by the documented rule, not from the app.
+    """
+    views = [_view(i, 0) for i in range(SESSIONS)]
+
+    async def one(start: dt.date, end: dt.date, roads: list[str]):
+        async with open_session(served) as session:
+            first = await session.run("", **{"from": str(start), "to": str(end), "roads": ",".join(roads)})
+            second = await session.run("status-timeline")
+            return session.session_id, first, second
+
+    async def everyone():
+        return await asyncio.wait_for(asyncio.gather(*(one(*v) for v in views)), timeout=300)
+
+    # A thread of its own for the event loop: when the browser suite ran first in this
+    # process, Playwright's loop is still running on the main thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results = pool.submit(asyncio.run, everyone()).result()
+    assert len({session_id for session_id, _, _ in results}) == SESSIONS
+    for (start, end, roads), (_, first, second) in zip(views, results, strict=True):
+        road = roads[0] if len(roads) == 1 else None
+        expected = expected_events(start, end, road=road)
+        context = (start, end, roads, served.log_tail)
+        for run in (first, second):
+            assert run.finished == "FINISHED_SUCCESSFULLY" and not run.exceptions, context
+            assert not [a for a in run.alerts if a[0] in ("ERROR", "WARNING")], (run.alerts, context)
+            # The address bar keeps the session's view (all roads is the default, left out).
+            shown = {"from": [str(start)], "to": [str(end)]} | ({"roads": [road]} if road else {})
+            assert parse_qs(run.query_string) == shown, (run.query_string, context)
+        assert first.metrics["Events in range"] == str(expected), context
+        assert f"Events ({expected})" in second.headings, (second.headings, context)
+    assert served.process.poll() is None  # the server is still up
 
 
 def test_cached_dataset_is_not_changed_by_the_pages():

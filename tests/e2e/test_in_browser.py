@@ -208,13 +208,17 @@ def test_every_page_opens_cleanly_by_address_and_by_the_sidebar(browsing):
             page.evaluate("document.fonts.ready.then(() => true)")
             Path(shots).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=Path(shots) / f"{name}.png")
+    # From a shared link, every page reached by the sidebar keeps the link's view.
+    view = {"from": "2022-12-01", "to": "2023-06-30", "roads": "lachin"}
+    open_page(browsing, **view)
     nav = page.locator('[data-testid="stSidebarNav"]')
-    for _, path, label, title in PAGES:
+    for _, path, label, title in reversed(PAGES):
         nav.get_by_role("link", name=label, exact=True).click()
         expect(page).to_have_url(re.compile("^" + re.escape(browsing.url(path)) + r"(\?.*)?$"))
         expect(page.locator("h1")).to_have_text(title)
         page.wait_for_function(SETTLED)
         assert_page_is_clean(browsing, title)
+        assert query_of(page) == {k: [v] for k, v in view.items()}, (label, page.url)
     assert browsing.unexplained_errors() == []
     assert browsing.offsite == []  # no page, by address or by link, fetched anything off the machine
 
