@@ -8,6 +8,8 @@ lets a test hold many real sessions at once without the cost of a browser per se
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import socket
 import subprocess
@@ -85,7 +87,7 @@ def start_server(root: Path, logs: Path) -> Server:
         "true",
     ]
     # cwd is the project, so its .streamlit/config.toml applies whatever folder the data comes from.
-    env = {**__import__("os").environ, "ROUTESTATUS_ROOT": str(root)}
+    env = {**os.environ, "ROUTESTATUS_ROOT": str(root)}
     with open(stdout, "wb") as out, open(stderr, "wb") as err:
         process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=out, stderr=err)
     server = Server(root, port, process, stdout, stderr)
@@ -177,16 +179,11 @@ def _read_element(element, run: Run) -> None:
         run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
 
 
-def open_session(server: Server):
-    """An async context manager: a new session on ``server``, as a new browser tab would open."""
-    import contextlib
-
+@contextlib.asynccontextmanager
+async def open_session(server: Server):
+    """A new session on ``server``, as a new browser tab would open one (an async context manager)."""
     import websockets
 
-    @contextlib.asynccontextmanager
-    async def opened():
-        address = f"ws://127.0.0.1:{server.port}/_stcore/stream"
-        async with websockets.connect(address, subprotocols=["streamlit"], max_size=None) as socket_:
-            yield Session(socket_)
-
-    return opened()
+    address = f"ws://127.0.0.1:{server.port}/_stcore/stream"
+    async with websockets.connect(address, subprotocols=["streamlit"], max_size=None) as socket_:
+        yield Session(socket_)

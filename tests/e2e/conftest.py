@@ -1,6 +1,6 @@
 """End-to-end fixtures: the real dashboard served by Streamlit, driven by headless Chromium.
 
-One server is started per data folder and reused for the whole session; each test gets a
+One server (tests/serving.py) is started per data folder and reused for the whole session; each test gets a
 fresh browser context (no shared cookies or session state). Every request to a host other
 than 127.0.0.1/localhost is aborted and recorded, and console errors are collected, so a
 test can assert that nothing left the machine and nothing broke in the page.
@@ -18,25 +18,21 @@ import csv
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
+from tests.serving import PROJECT, Server, start_server
+
 HERE = Path(__file__).resolve().parent
-PROJECT = HERE.parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 REQUIRE_BROWSER = os.environ.get("ROUTESTATUS_REQUIRE_BROWSER") == "1"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-SERVER_START_TIMEOUT = 90  # seconds; a cold start on a slow machine imports pandas, plotly, geopandas
 VIEWPORT = {"width": 1400, "height": 1000}
 
 
@@ -88,95 +84,6 @@ def _browser_is_present() -> None:
 # --- the server ---------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    """A running ``streamlit run dashboard.py`` reading its data from ``root``."""
-
-    root: Path
-    port: int
-    process: subprocess.Popen
-    stdout: Path
-    stderr: Path
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def url(self, path: str = "", **query: str) -> str:
-        return self.base + path + (f"?{urlencode(query)}" if query else "")
-
-    def stderr_text(self) -> str:
-        return self.stderr.read_text(encoding="utf-8", errors="replace")
-
-    def log_tail(self, lines: int = 40) -> str:
-        """The end of what the server printed (Streamlit prints a script's traceback on stdout), uncoloured."""
-        out = _ANSI.sub("", self.stdout.read_text(encoding="utf-8", errors="replace"))
-        return "\n".join(out.splitlines()[-lines:]) + "\n--- stderr ---\n" + self.stderr_text()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(root: Path, logs: Path) -> Server:
-    port = _free_port()
-    stdout, stderr = logs / f"streamlit-{port}.out", logs / f"streamlit-{port}.err"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-    ]
-    # cwd is the project, so its .streamlit/config.toml applies whatever folder the data comes from.
-    env = {**os.environ, "ROUTESTATUS_ROOT": str(root)}
-    with open(stdout, "wb") as out, open(stderr, "wb") as err:
-        process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=out, stderr=err)
-    server = Server(root, port, process, stdout, stderr)
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            pytest.fail(
-                f"streamlit exited with status {process.returncode} before it served {server.base}; "
-                f"its output:\n{server.log_tail()}",
-                pytrace=False,
-            )
-        try:
-            with urllib.request.urlopen(server.base + "_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            pytest.fail(
-                f"streamlit did not answer {server.base}_stcore/health within {SERVER_START_TIMEOUT} s; "
-                f"its output:\n{server.log_tail()}",
-                pytrace=False,
-            )
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="session")
 def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], Server]]:
     """``serve(root)``: the session's server for the data folder ``root``, started on first use."""
@@ -186,7 +93,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path],
     def get(root: Path) -> Server:
         root = root.resolve()
         if root not in servers:
-            servers[root] = _start_server(root, logs)
+            servers[root] = start_server(root, logs)
         return servers[root]
 
     yield get
