@@ -188,20 +188,20 @@ class Figure:
 @contextmanager
 def _env(**values: str | None) -> Iterator[None]:
     """Set (or, for None, remove) environment variables for the duration of a block."""
+
+    def put(pairs: dict[str, str | None]) -> None:
+        for k, v in pairs.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
     saved = {k: os.environ.get(k) for k in values}
     try:
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        put(values)
         yield
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        put(saved)
 
 
 @contextmanager

@@ -149,8 +149,9 @@ def _view(i: int, turn: int) -> tuple[dt.date, dt.date, list[str]]:
     return start, end, roads
 
 
-def _shown(at: AppTest) -> int:
-    return int(next(m.value for m in at.metric if m.label == "Events in range"))
+def _events_in_range(at: AppTest) -> str:
+    """The Map page's "Events in range" figure, as shown."""
+    return next(m.value for m in at.metric if m.label == "Events in range")
 
 
 def test_twenty_sessions_held_at_once_each_see_their_own_rows():
@@ -183,7 +184,7 @@ def test_twenty_sessions_held_at_once_each_see_their_own_rows():
         flt = at.session_state["filters"]
         assert (flt.start, flt.end) == (start, end), i
         assert list(flt.roads) == [r for r in ROADS if r in roads], i
-        assert _shown(at) == len(filter_events(DATA.tables["events"], flt)), i
+        assert int(_events_in_range(at)) == len(filter_events(DATA.tables["events"], flt)), i
         assert at.session_state["dataset"] is data  # one cached copy shared by all
     assert len({(at.session_state["filters"].start, at.session_state["filters"].end) for at in sessions}) == SESSIONS
     # The shared, cached frames were not changed in place by any session.
@@ -252,7 +253,7 @@ def test_cached_dataset_is_not_changed_by_the_pages():
 def test_an_edit_is_picked_up_and_a_half_written_file_recovers(root, monkeypatch):
     monkeypatch.setenv("ROUTESTATUS_ROOT", str(root.path))
     at = AppTest.from_file(APP, default_timeout=60).run()
-    count = next(m.value for m in at.metric if m.label == "Events in range")
+    count = _events_in_range(at)
     events = root.data / "events.csv"
     whole = events.read_bytes()
     # A curator marks an event retracted: the next rerun shows one event fewer.
@@ -260,7 +261,7 @@ def test_an_edit_is_picked_up_and_a_half_written_file_recovers(root, monkeypatch
     line = next(ln for ln in text.split("\n") if ln.startswith("E010,"))
     events.write_bytes(text.replace(line, line.replace(",false,", ",true,", 1)).encode("utf-8"))
     at.run()
-    assert next(m.value for m in at.metric if m.label == "Events in range") == str(int(count) - 1)
+    assert _events_in_range(at) == str(int(count) - 1)
     # Half-written (a save interrupted): the problems panel, no traceback.
     half = next(c for c in CORPUS if c.name == "half-written file")
     half.apply(root)
@@ -271,4 +272,4 @@ def test_an_edit_is_picked_up_and_a_half_written_file_recovers(root, monkeypatch
     events.write_bytes(whole)
     at.run()
     assert not at.exception and not at.error
-    assert next(m.value for m in at.metric if m.label == "Events in range") == count
+    assert _events_in_range(at) == count
