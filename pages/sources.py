@@ -1,7 +1,7 @@
 import streamlit as st
 
 from pages.widgets import paged_table, problems_panel
-from routestatus.method import status_definitions
+from routestatus.codebook import status_definitions
 from routestatus.snapshot import snapshot_tables
 
 data = st.session_state["dataset"]

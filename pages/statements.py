@@ -4,9 +4,9 @@ from pages.widgets import paged_table, problems_panel
 from routestatus.figures import statements_chart
 from routestatus.filters import filter_people, filter_statements
 from routestatus.labels import ROAD_LABELS
+from routestatus.page_tables import statements_table
 from routestatus.snapshot import People
 from routestatus.textsafe import md_escape
-from routestatus.views import statements_table
 
 PASSAGES_SHOWN = 50
 

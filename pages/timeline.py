@@ -4,9 +4,9 @@ from pages.widgets import paged_table, problems_panel
 from routestatus.figures import timeline_figure
 from routestatus.filters import filter_events
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS
+from routestatus.page_tables import events_table, intervals_table
 from routestatus.snapshot import intervals_frame
 from routestatus.status import clip, days_in_status
-from routestatus.views import events_table, intervals_table
 
 data, intervals, flt = (
     st.session_state["dataset"],

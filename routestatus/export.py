@@ -24,8 +24,8 @@ import io
 import numpy as np
 import pandas as pd
 
-from routestatus.frames import cell_texts, typed
 from routestatus.schema import Table
+from routestatus.typedframes import cell_texts, typed
 
 ESCAPE = "'"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

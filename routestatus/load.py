@@ -16,10 +16,10 @@ import pandas as pd
 
 from routestatus.anchors import ANCHORS_FILE, Verification, read_anchors, verify
 from routestatus.csvfile import read_csv
-from routestatus.frames import typed
 from routestatus.maplayers import MapLayers, map_layers
 from routestatus.paths import Root
 from routestatus.schema import Schema, load_schema
+from routestatus.typedframes import typed
 from routestatus.validate import Report, validate
 
 
@@ -79,7 +79,7 @@ def fingerprint(root: Root) -> str:
 
 
 def _frame(schema: Schema, table: str, root: Root, parsed: list | None = None) -> pd.DataFrame:
-    """One table as a DataFrame: the declared columns, typed (see :func:`frames.typed`).
+    """One table as a DataFrame: the declared columns, typed (see :func:`typedframes.typed`).
 
     Plus ``_line``, the row's line in the file, for messages. Rows whose cells fail the
     schema are kept, with the bad cells as missing, and are reported by ``validate``.

@@ -21,11 +21,11 @@ import pandas as pd
 from routestatus import __version__
 from routestatus.export import NEUTRALISING_RULE, csv_bytes, read_csv_bytes
 from routestatus.filters import Filters, filter_events, filter_people, filter_statements
-from routestatus.frames import typed
 from routestatus.load import Dataset
 from routestatus.paths import PROJECT_ROOT
 from routestatus.schema import Field, Schema, Table, load_schema
 from routestatus.status import ROADS, Interval, clip
+from routestatus.typedframes import typed
 
 SNAPSHOT_FORMAT = 1
 TABLES = ("events", "statements", "sources", "status_intervals")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from routestatus import anchors, geobuild, geocheck
-from routestatus.cells import check_cell, parse_date
+from routestatus.cellcheck import check_cell, parse_date
 from routestatus.csvfile import Row, read_csv
 from routestatus.paths import Root
 from routestatus.problems import Problem

@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from routestatus.filters import parse_query
 from routestatus.load import load_dataset
+from routestatus.page_tables import events_table, statements_table
 from routestatus.paths import PROJECT_ROOT, Root
 from routestatus.status import ROADS, record_span
 from routestatus.textsafe import md_escape, plot_text, safe_url
-from routestatus.views import events_table, statements_table
 from tests.corruptions import CORPUS
 from tests.expected import expected_events
 from tests.serving import open_session, start_server
