@@ -10,19 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from routestatus.isodate import parse_day
 from routestatus.schema import Field
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """Parse a strict ISO ``YYYY-MM-DD`` date; ``None`` if it is not one."""
-    if not _DATE.fullmatch(text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _bound(f: Field, value: float | dt.date) -> str | None:
@@ -42,7 +31,7 @@ def check_cell(f: Field, text: str) -> str | None:
     if text != text.strip():
         return "no leading or trailing spaces"
     if f.type == "date":
-        day = parse_date(text)
+        day = parse_day(text)
         if day is None:
             return "an ISO date YYYY-MM-DD that exists in the calendar"
         return _bound(f, day)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from routestatus import anchors, extract, geobuild
 from routestatus.csvfile import read_csv
-from routestatus.filters import parse_query
 from routestatus.load import load_dataset
 from routestatus.paths import resolve_root
 from routestatus.schema import load_schema
-from routestatus.snapshot import TABLES, People, file_name, snapshot_zip, table_csv
-from routestatus.status import ROADS, build_intervals, record_span
+from routestatus.snapshot import TABLES, snapshot_zip, table_csv
+from routestatus.status import build_intervals
 from routestatus.validate import validate
+from routestatus.view import KEYS, Options, View, from_options, parse
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -52,33 +52,27 @@ def _snapshot(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         print("snapshot refused: the data has problems (listed above); fix them first", file=sys.stderr)
         return 1
-    bounds = record_span(data.tables["events"])
-    types = data.schema.enum("events", "event_type")
-    # The same reading of the filters as a shared link, so both refuse the same values.
-    params = {"from": args.date_from, "to": args.date_to}
-    if args.route:
-        params["roads"] = ",".join(args.route)
-    if args.type:
-        params["types"] = ",".join(args.type)
-    flt, notices = parse_query({k: v for k, v in params.items() if v is not None}, bounds, types)
+    # The same reading of the choice as a shared link, so both refuse the same values.
+    options = Options.of(data)
+    choice, notices = parse(from_options({k.attr: getattr(args, k.attr) for k in KEYS}), options)
     if notices:
         for notice in notices:
-            print(f"error: {notice.removeprefix('Ignored ').replace('; showing all.', '.')}", file=sys.stderr)
+            print(f"error: {notice.for_command()}", file=sys.stderr)
         return 2
-    people = People(tuple(args.organisation or ()), tuple(args.speaker or ()))
-    intervals = build_intervals(data.tables["events"])
+    view = View(data, build_intervals(data.tables["events"]), choice, options)
     if args.table:
-        body = table_csv(data, intervals, flt, args.table, people)
-        out = Path(args.out or file_name(args.table, flt, types, people))
+        body = table_csv(view, args.table)
+        out = Path(args.out or view.file_name(args.table))
     else:
-        body = snapshot_zip(data, intervals, flt, people)
-        out = Path(args.out or file_name("snapshot", flt, types, people, extension="zip"))
+        body = snapshot_zip(view)
+        out = Path(args.out or view.file_name("snapshot", extension="zip"))
     try:
         out.write_bytes(body)
     except OSError as err:
         print(f"{out}: cannot write: {err.strerror}", file=sys.stderr)
         return 1
-    print(f"wrote {out} ({len(body)} bytes) for {flt.start} to {flt.end}, roads {', '.join(flt.roads)}")
+    roads = ", ".join(choice.shown_roads)
+    print(f"wrote {out} ({len(body)} bytes) for {choice.start} to {choice.end}, status on {choice.day}, roads {roads}")
     return 0
 
 
@@ -132,6 +126,9 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+_DEFAULTS = {"start": "start of the record", "end": "end of the record", "asof": "the end of the range"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="python -m routestatus", description=__doc__)
@@ -148,12 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
         "snapshot",
         help="write the tables for a date range as a zip (or one CSV with --table), as the dashboard does",
     )
-    snap.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day (default: start of record)")
-    snap.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day (default: end of record)")
-    snap.add_argument("--route", action="append", choices=ROADS, help="a road to include (repeat; default both)")
-    snap.add_argument("--type", action="append", metavar="EVENT_TYPE", help="an event type to include (repeat)")
-    snap.add_argument("--organisation", action="append", help="only statements by this organisation (repeat)")
-    snap.add_argument("--speaker", action="append", help="only statements by this speaker (repeat)")
+    for key in KEYS:  # the same keys, in the same order, as a link's query
+        if key.kind == "date":
+            snap.add_argument(
+                key.flag, dest=key.attr, metavar="YYYY-MM-DD", help=f"{key.label} (default: {_DEFAULTS[key.attr]})"
+            )
+        else:
+            snap.add_argument(
+                key.flag, dest=key.attr, action="append", help=f"one of the {key.label} to keep (repeat; default: all)"
+            )
     snap.add_argument("--table", choices=TABLES, help="write only this table as CSV instead of the zip")
     snap.add_argument("--out", metavar="FILE", help="where to write (default: a name carrying the filters)")
     snap.set_defaults(func=_snapshot)

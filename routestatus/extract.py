@@ -55,6 +55,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from routestatus.isodate import not_a_day, parse_day
 from routestatus.paths import resolve_root
 from routestatus.quotes import normalise
 
@@ -571,12 +572,9 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``extract``: read the document and the statements table, write CSV; return the exit status."""
     published = None
     if args.published:
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.published):
-                raise ValueError
-            published = dt.date.fromisoformat(args.published)
-        except ValueError:
-            print(f"extract: --published {args.published!r} is not a date in the form YYYY-MM-DD", file=sys.stderr)
+        published = parse_day(args.published)
+        if published is None:
+            print(f"extract: --published {not_a_day(args.published)}", file=sys.stderr)
             return 2
     path = Path(args.document)
     try:

@@ -199,8 +199,13 @@ def event_marks(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return pd.DataFrame(marks, columns=["lane", "x", "n", "hover"]), unit
 
 
-def timeline_figure(intervals: dict[str, list[Interval]], events: pd.DataFrame) -> go.Figure:
+def timeline_figure(
+    intervals: dict[str, list[Interval]], events: pd.DataFrame, day: dt.date | None = None
+) -> go.Figure:
     """Per-road status bands (colour, fill pattern and label) with the events marked on them.
+
+    ``day``, when given, is marked with a dashed vertical line: the day whose status the
+    map and the cards show.
 
     One bar trace per status holds all of that status's intervals, so the figure grows with
     the number of statuses, not of intervals.
@@ -258,13 +263,28 @@ def timeline_figure(intervals: dict[str, list[Interval]], events: pd.DataFrame) 
         barmode="overlay",
         xaxis={"type": "date"},
         height=320,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 28, "b": 10},
         yaxis={
             "categoryorder": "array",
             "categoryarray": [ROAD_LABELS[r] for r in reversed(ROADS)] + [ROAD_LABELS["none"]],
         },
         legend={"orientation": "h", "y": -0.2},
     )
+    if day is not None:
+        x = pd.Timestamp(day) + pd.Timedelta(hours=12)  # the middle of the day, inside its bar
+        fig.add_shape(
+            type="line",
+            x0=x,
+            x1=x,
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"color": "#000000", "width": 2, "dash": "dash"},
+            name="status_day",
+        )
+        fig.add_annotation(
+            x=x, y=1, yref="paper", text=f"Status on {day}", showarrow=False, yanchor="bottom", name="status_day"
+        )
     return fig
 
 

@@ -1,4 +1,7 @@
-"""The filters every page shares: a date range, roads and event types, and their URL form.
+"""Row predicates of the view: which events and statements a choice keeps.
+
+They take any object with the :class:`routestatus.view.Choice` attributes they use (``start``,
+``end``, ``shown_roads``, ``event_types``; an empty ``event_types`` keeps every type).
 
 How dates of lower precision are treated (also shown under the filter):
 - an event with ``date_precision`` = ``month`` spans its whole month, so it is in the
@@ -9,102 +12,15 @@ How dates of lower precision are treated (also shown under the filter):
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import pandas as pd
-
-from routestatus.status import ROADS
 
 PRECISION_RULE = (
     "Events dated only to the month count as lasting the whole month; approximate dates "
     "(≈) count as the day given; an event with an end date is in the range if any day of it is."
 )
-MAX_PARAM_LENGTH = 200
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The shared view: inclusive date range, roads shown, event types shown."""
-
-    start: dt.date
-    end: dt.date
-    roads: tuple[str, ...]
-    event_types: tuple[str, ...]
-
-    def to_query(self, bounds: tuple[dt.date, dt.date], all_types: Sequence[str]) -> dict[str, str]:
-        """URL query parameters for this view, leaving out what equals the default."""
-        q = {}
-        if self.start != bounds[0]:
-            q["from"] = self.start.isoformat()
-        if self.end != bounds[1]:
-            q["to"] = self.end.isoformat()
-        if set(self.roads) != set(ROADS):
-            q["roads"] = ",".join(self.roads)
-        if set(self.event_types) != set(all_types):
-            q["types"] = ",".join(self.event_types)
-        return q
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _items(text: str, allowed: Sequence[str], name: str, notices: list[str]) -> tuple[str, ...] | None:
-    items = [t for t in text.split(",") if t]
-    bad = [t for t in items if t not in allowed]
-    if bad or not items:
-        shown = ", ".join(repr(b[:30]) for b in bad[:3]) or "(none)"
-        notices.append(f"Ignored '{name}': {shown} not among {', '.join(allowed)}; showing all.")
-        return None
-    return tuple(t for t in allowed if t in items)
-
-
-def parse_query(
-    params: Mapping[str, str | list[str]],
-    bounds: tuple[dt.date, dt.date],
-    all_types: Sequence[str],
-) -> tuple[Filters, list[str]]:
-    """Filters from URL parameters, falling back to the defaults with a notice for bad values.
-
-    Never raises: unknown keys are ignored, repeated keys use the last value, over-long
-    values and malformed, reversed or out-of-range dates are refused with a notice.
-    """
-    notices: list[str] = []
-    values: dict[str, str] = {}
-    for key in ("from", "to", "roads", "types"):
-        raw = params.get(key)
-        if raw is None:
-            continue
-        value = raw[-1] if isinstance(raw, list) else str(raw)
-        if len(value) > MAX_PARAM_LENGTH:
-            notices.append(f"Ignored '{key}': value longer than {MAX_PARAM_LENGTH} characters.")
-            continue
-        values[key] = value
-    start, end = bounds
-    for key in ("from", "to"):
-        if key not in values:
-            continue
-        day = _date(values[key])
-        if day is None:
-            notices.append(f"Ignored '{key}={values[key][:30]}': expected a date YYYY-MM-DD.")
-        elif not bounds[0] <= day <= bounds[1]:
-            notices.append(f"Ignored '{key}={day}': the data runs from {bounds[0]} to {bounds[1]}.")
-        elif key == "from":
-            start = day
-        else:
-            end = day
-    if start > end:
-        notices.append(f"Ignored the range {start} to {end}: it ends before it starts.")
-        start, end = bounds
-    roads = _items(values["roads"], ROADS, "roads", notices) if "roads" in values else None
-    types = _items(values["types"], all_types, "types", notices) if "types" in values else None
-    return Filters(start, end, roads or ROADS, types or tuple(all_types)), notices
 
 
 def in_order(frame: pd.DataFrame, date: str, key: str) -> pd.DataFrame:
@@ -122,25 +38,6 @@ def in_order(frame: pd.DataFrame, date: str, key: str) -> pd.DataFrame:
     return frame
 
 
-def fit_range(
-    chosen: Sequence[dt.date], bounds: tuple[dt.date, dt.date], previous: tuple[dt.date, dt.date] | None = None
-) -> tuple[tuple[dt.date, ...], str | None]:
-    """A session's date range moved inside ``bounds``, with a notice if it had to move.
-
-    The record's span changes when the data is edited while the app runs; a range that no
-    longer fits would otherwise be refused by the date widget. A range that was the whole
-    record (``previous`` bounds) follows the record, without a notice.
-    """
-    if previous is not None and tuple(chosen) == tuple(previous):
-        return tuple(bounds), None
-    inside = tuple(min(max(day, bounds[0]), bounds[1]) for day in chosen)
-    if len(inside) == 2 and inside[0] > inside[1]:
-        inside = bounds
-    if inside == tuple(chosen):
-        return inside, None
-    return inside, f"The data now runs from {bounds[0]} to {bounds[1]}; the date range was adjusted to fit."
-
-
 def event_span(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """First and last day each event covers, with month-precision events spanning the month."""
     start = events["date_start"]
@@ -150,25 +47,22 @@ def event_span(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return start, end
 
 
-def filter_events(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
+def filter_events(events: pd.DataFrame, f) -> pd.DataFrame:
     """Events overlapping the range, on a chosen road (``both`` and ``none`` always match), of a chosen type.
 
     Retracted events are left out. Row order: date, then id.
     """
     start, end = event_span(events)
     lo, hi = pd.Timestamp(f.start), pd.Timestamp(f.end)
-    on_road = events["route_id"].isin([*f.roads, "none"]) | (events["route_id"].eq("both") & bool(f.roads))
-    keep = (
-        (end >= lo)
-        & (start <= hi)
-        & on_road
-        & events["event_type"].isin(f.event_types)
-        & ~events["retracted"].fillna(False).astype(bool)
-    )
+    roads = f.shown_roads
+    on_road = events["route_id"].isin([*roads, "none", "both"])
+    keep = (end >= lo) & (start <= hi) & on_road & ~events["retracted"].fillna(False).astype(bool)
+    if f.event_types:
+        keep &= events["event_type"].isin(f.event_types)
     return in_order(events[keep], "date_start", "event_id")
 
 
-def filter_statements(statements: pd.DataFrame, f: Filters) -> pd.DataFrame:
+def filter_statements(statements: pd.DataFrame, f) -> pd.DataFrame:
     """Statements dated in the range that name a chosen road, or name no road (context).
 
     Month-precision dates count as the whole month. Retracted rows are left out.
@@ -179,7 +73,7 @@ def filter_statements(statements: pd.DataFrame, f: Filters) -> pd.DataFrame:
     lo, hi = pd.Timestamp(f.start), pd.Timestamp(f.end)
     routes = statements["route_ids"]
     # One of the chosen roads as a whole item of the ;-list, matched column-wise.
-    chosen = "|".join(re.escape(r) for r in f.roads) or "(?!)"
+    chosen = "|".join(re.escape(r) for r in f.shown_roads)
     names_road = routes.isna() | routes.str.contains(f"(?:^|;)(?:{chosen})(?:;|$)", regex=True, na=False)
     keep = (end >= lo) & (start <= hi) & names_road & ~statements["retracted"].fillna(False).astype(bool)
     return in_order(statements[keep], "date", "statement_id")

@@ -42,6 +42,12 @@ STATUS_PATTERNS = {
     "unknown": "-",
 }
 
+
+def type_label(event_type: str) -> str:
+    """An event type in words: ``protest_blockade`` → ``Protest blockade``."""
+    return event_type.replace("_", " ").capitalize()
+
+
 PRECISION_MARKS = {"day": "", "month": "(month only)", "approximate": "≈"}
 
 

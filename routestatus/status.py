@@ -1,6 +1,6 @@
 """The status engine: per-road status intervals built from the events.
 
-Rules (also in the README):
+Rules (also in docs/dashboard.md):
 - Only events that are not retracted and carry a ``status_after`` set a status. An event
   on ``both`` sets it on each road.
 - A status starts on its event's ``date_start`` and holds until the day before the next

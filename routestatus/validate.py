@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from routestatus import anchors, geobuild, geocheck
-from routestatus.cellcheck import check_cell, parse_date
+from routestatus.cellcheck import check_cell
 from routestatus.csvfile import Row, read_csv
+from routestatus.isodate import parse_day
 from routestatus.paths import Root
 from routestatus.problems import Problem
 from routestatus.quotes import quote_in_text, sha256_file
@@ -214,8 +215,8 @@ def _event_dates(root: Root, loaded: _Loaded) -> list[Problem]:
         has_precision = "date_precision" in table.columns
         for row in loaded.tables[table_name]:
             for start_col, end_col in pairs:
-                start = parse_date(row.values[start_col])
-                end = parse_date(row.values[end_col]) if end_col else None
+                start = parse_day(row.values[start_col])
+                end = parse_day(row.values[end_col]) if end_col else None
                 if start and end and end < start:
                     out.append(
                         Problem(

@@ -1,0 +1,104 @@
+"""Shared page pieces: the problems panel, the paged table with its "Download CSV", the snapshot button."""
+
+from functools import partial
+
+import streamlit as st
+
+from routestatus.snapshot import builder, table_csv
+from routestatus.textsafe import md_escape
+
+
+def problems_panel(report, depends_on: tuple[str, ...] | None = None, per_row: tuple = ()) -> bool:
+    """Show the validation problems; False when a file this page is drawn from has one.
+
+    ``depends_on`` lists path prefixes (``data/events.csv``, ``geo/``); None means every
+    file. A page that gets False stops, showing the panel instead of views that could be
+    incomplete; problems only in other files get a one-line notice. ``per_row`` names
+    (file, column) pairs, or (file, None) for a whole file, whose problems the page marks on
+    each row it concerns (the quote check): those are listed without stopping the page.
+    """
+    if report.ok:
+        return True
+    hits = report.problems if depends_on is None else report.touching(depends_on)
+    marked = [p for p in hits if (p.file, p.column) in per_row or (p.file, None) in per_row]
+    hits = [p for p in hits if p not in marked]
+    if marked:
+        st.warning(
+            f"{len(marked)} quote check problem(s); the rows concerned are marked in the quote_check column:\n\n"
+            + "\n".join(f"- {md_escape(str(p))}" for p in marked),
+            icon=":material/format_quote:",
+        )
+    if not hits and marked:
+        return True
+    if not hits:
+        st.warning(
+            f"The data has {len(report.problems)} problem(s) in files this page does not use; see Sources & method.",
+            icon=":material/warning:",
+        )
+        return True
+    files = sorted({p.file for p in hits})
+    st.error(
+        f"{len(hits)} problem(s) in {', '.join(files)}. Until they are fixed this page shows the "
+        "problems instead of views that could be incomplete. Each line names file, line and column."
+    )
+    st.code("\n".join(str(p) for p in hits), language=None, wrap_lines=True)
+    return False
+
+
+PAGE_ROWS = 500  # rows sent to the browser at once; a download always holds them all
+
+
+def paged_table(view, table: str, make_view, key: str, column_config=None) -> None:
+    """Show the view's ``table`` as ``make_view`` words it, a page at a time, and a "Download CSV" button.
+
+    Only the page shown is worded and sent, so a range with 100,000 events costs no more
+    than one with 500. The download is made by ``snapshot.table_csv`` from the same view
+    (the same bytes as the command line's snapshot for this choice) when the button is
+    clicked, not on every rerun; it holds every row, with the codebook's columns (ids and
+    codes where the table shows words).
+    """
+    rows = getattr(view, table)
+    total = len(rows)
+    shown = rows
+    if total > PAGE_ROWS:
+        pages = -(-total // PAGE_ROWS)
+        page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page")
+        first = (int(page) - 1) * PAGE_ROWS
+        shown = rows.iloc[first : first + PAGE_ROWS]
+        st.caption(f"Rows {first + 1:,}–{first + len(shown):,} of {total:,}; the download holds all {total:,}.")
+    st.dataframe(make_view(shown), hide_index=True, column_config=column_config, key=f"{key}_table")
+    st.download_button(
+        "Download CSV",
+        data=partial(table_csv, view, table),
+        file_name=view.file_name(table),
+        mime="text/csv",
+        key=f"{key}_download",
+        icon=":material/download:",
+        on_click="ignore",
+        help=f"All {total:,} rows with the codebook's columns; UTF-8 CSV that Excel opens as is.",
+    )
+
+
+def snapshot_button(view) -> None:
+    """The sidebar's "Download snapshot" button: every table of the view in one zip."""
+    data = view.data
+    st.download_button(
+        "Download snapshot (zip)",
+        data=builder(view),
+        file_name=view.file_name("snapshot", extension="zip"),
+        mime="application/zip",
+        key="snapshot_download",
+        icon=":material/folder_zip:",
+        on_click="ignore",
+        disabled=not data.report.ok,
+        help="Events, statements, sources and status intervals of this view, both map layers, "
+        "a README with the field meanings and a manifest with SHA-256 hashes. Built when you click.",
+    )
+    if not data.report.ok:
+        st.caption("Snapshots are off while the data has problems (see Sources & method).")
+
+
+def status_caption(choice) -> str:
+    """Says plainly which day's status is shown and why that day."""
+    why = "the end of the chosen range" if choice.asof is None else "the day chosen under “Status on”"
+    return f"Status on **{choice.day}**, {why}."

@@ -1,0 +1,513 @@
+"""The reader's view: what they chose (a :class:`Choice`) and what it shows (a :class:`View`).
+
+A choice is a date range, the day whose status is shown ("as of"), roads, event types,
+organisations and speakers. Its four written forms (the link's query, the command line,
+the file-name slug and the snapshot manifest's record) are all derived from one table,
+:data:`KEYS`, so a new part of the choice is declared once there and in :class:`Choice`.
+
+A :class:`View` joins a choice to the loaded data and works out each table the pages and
+the downloads show (events, statements, status intervals, sources, status cards, days in
+each status) the first time it is asked for, then keeps it: one rerun computes each at
+most once, and a download made from the same view holds exactly the rows the page shows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from routestatus.filters import filter_events, filter_people, filter_statements
+from routestatus.isodate import not_a_day, parse_day
+from routestatus.labels import ROAD_LABELS, type_label
+from routestatus.load import Dataset
+from routestatus.schema import Field, Table
+from routestatus.status import ROADS, UNKNOWN, Interval, clip, days_in_status, record_span, status_at
+from routestatus.typedframes import typed
+
+MAX_VALUE_LENGTH = 2000  # longer link values are refused whole: no list of names runs so long
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the reader chose. Immutable; :meth:`fit` gives the canonical form.
+
+    ``asof`` is the day whose status is shown; ``None`` means the end of the range. Each
+    list is in its vocabulary's order, and an empty list means "no restriction" (every
+    road, every type, everyone), so a choice of every value and no choice are the same.
+    """
+
+    start: dt.date
+    end: dt.date
+    asof: dt.date | None = None
+    roads: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+
+    @property
+    def day(self) -> dt.date:
+        """The day whose status the cards, the map and the timeline marker show."""
+        return self.asof or self.end
+
+    @property
+    def shown_roads(self) -> tuple[str, ...]:
+        """The roads shown: those chosen, or both."""
+        return self.roads or ROADS
+
+    def fit(self, options: Options) -> Choice:
+        """The canonical form of the choice.
+
+        Values outside the vocabularies are dropped, a full list is emptied, the range is
+        kept inside the record and the as-of day inside the range (``None`` at its end).
+        """
+        lo, hi = options.bounds
+        start, end = min(max(self.start, lo), hi), min(max(self.end, lo), hi)
+        if start > end:
+            start, end = lo, hi
+        asof = None if self.asof is None else min(max(self.asof, start), end)
+        lists = {}
+        for key in LIST_KEYS:
+            allowed = options.values[key.attr]
+            chosen = set(getattr(self, key.attr))
+            kept = tuple(v for v in allowed if v in chosen)
+            lists[key.attr] = () if len(kept) == len(allowed) else kept
+        return Choice(start, end, None if asof == end else asof, **lists)
+
+    def to_query(self, options: Options) -> dict[str, str]:
+        """The link's query: every key whose value differs from the default, in :data:`KEYS` order."""
+        default = options.default()
+        return {k.url: k.text(self) for k in KEYS if k.get(self) != k.get(default)}
+
+    def slug(self, options: Options) -> str:
+        """The part of a download's file name that carries this choice."""
+        default = options.default()
+        return "_".join(s for k in KEYS for s in [k.slug(self, default)] if s)
+
+    def record(self, options: Options) -> dict:
+        """The choice as a snapshot's manifest records it (every key, lists as lists)."""
+        record = {k.record: k.recorded(self, options) for k in KEYS}
+        record["all_event_types"] = not self.event_types
+        return record
+
+    def command_line(self, options: Options) -> str:
+        """The command that rebuilds this choice's snapshot from the same data."""
+        default = options.default()
+        words = ["python -m routestatus snapshot"]
+        for k in KEYS:
+            if k.always or k.get(self) != k.get(default):
+                words += k.flag_words(self)
+        return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a choice may hold, read from the data: the record's span and each list's vocabulary."""
+
+    bounds: tuple[dt.date, dt.date]
+    values: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, data: Dataset) -> Options:
+        """The options of a loaded dataset that has events."""
+        statements = data.tables.get("statements")
+        people = {}
+        for attr, column in (("organisations", "organisation"), ("speakers", "speaker")):
+            people[attr] = tuple(sorted(statements[column].dropna().unique())) if statements is not None else ()
+        return cls(
+            record_span(data.tables["events"]),
+            {"roads": ROADS, "event_types": data.schema.enum("events", "event_type"), **people},
+        )
+
+    def default(self) -> Choice:
+        """The choice of a link with no query: the whole record, every road, type and speaker."""
+        return Choice(*self.bounds)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A value that was not taken as given: which key, what was wrong, and what is shown instead.
+
+    ``str()`` words it for a reader who followed a link; :meth:`for_command` for the command line.
+    """
+
+    key: str  # the link key it concerns, so the notice can go once the reader changes that value
+    problem: str  # e.g. "'20230901' is not a date in the form YYYY-MM-DD (for example 2023-09-19)"
+    instead: str  # e.g. "Showing the whole record."
+
+    def __str__(self) -> str:
+        return f"The link's {BY_URL[self.key].label} {self.problem}. {self.instead}"
+
+    def for_command(self) -> str:
+        """The same problem as a command-line error."""
+        return f"{BY_URL[self.key].flag} {self.problem}"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One part of the choice and each of its written forms."""
+
+    attr: str  # Choice attribute
+    url: str  # key in the link's query
+    flag: str  # command-line option
+    record: str  # key in the manifest's record
+    label: str  # words for the reader
+    kind: str  # "date" or "list"
+    always: bool = False  # written on the command line even when it is the default
+    listed: bool = False  # an empty list is recorded as every value of the vocabulary
+    slug_rule: Callable[[tuple[str, ...]], str] | None = None  # a list's file-name part
+
+    def get(self, c: Choice):
+        """The value in ``c`` as chosen (``asof`` is ``None`` when it is the end of the range)."""
+        return getattr(c, self.attr)
+
+    def text(self, c: Choice) -> str:
+        """The value as the link writes it: a day, or items joined by commas."""
+        value = self.get(c)
+        return value.isoformat() if self.kind == "date" else ",".join(value)
+
+    def recorded(self, c: Choice, options: Options):
+        """The value as the manifest records it (``asof`` as the day shown)."""
+        value = c.day if self.attr == "asof" else self.get(c)
+        if self.kind == "date":
+            return value.isoformat()
+        return list(value or (options.values[self.attr] if self.listed else ()))
+
+    def flag_words(self, c: Choice) -> list[str]:
+        """The value as command-line options, quoted for a shell."""
+        value = self.get(c)
+        if self.kind == "date":
+            return [f"{self.flag} {value.isoformat()}"]
+        return [f"{self.flag} {shlex.quote(v)}" for v in value]
+
+    def slug(self, c: Choice, default: Choice) -> str | None:
+        """The value's part of a file name, or None when it is the default (dates always appear)."""
+        value = self.get(c)
+        if self.attr in ("start", "end"):
+            return value.isoformat()
+        if value == self.get(default):
+            return None
+        if self.kind == "date":
+            return f"{self.url}-{value.isoformat()}"
+        return self.slug_rule(value) if self.slug_rule else f"{len(value)}{self.url}"
+
+
+def _named(limit: int, word: str) -> Callable[[tuple[str, ...]], str]:
+    """Up to ``limit`` items by name (``-`` for ``_``), more as a count: ``lachin``, ``5types``."""
+
+    def rule(items: tuple[str, ...]) -> str:
+        if len(items) <= limit:
+            return "-".join(i.replace("_", "-") for i in items)
+        return f"{len(items)}{word}"
+
+    return rule
+
+
+KEYS: tuple[Key, ...] = (
+    Key("start", "from", "--from", "from", "start of the range", "date", always=True),
+    Key("end", "to", "--to", "to", "end of the range", "date", always=True),
+    Key("asof", "asof", "--asof", "asof", "status day", "date"),
+    Key("roads", "roads", "--route", "roads", "roads", "list", listed=True, slug_rule=_named(2, "roads")),
+    Key(
+        "event_types",
+        "types",
+        "--type",
+        "event_types",
+        "event types",
+        "list",
+        listed=True,
+        slug_rule=_named(2, "types"),
+    ),
+    Key("organisations", "orgs", "--organisation", "organisations", "organisations", "list"),
+    Key("speakers", "speakers", "--speaker", "speakers", "speakers", "list"),
+)
+LIST_KEYS = tuple(k for k in KEYS if k.kind == "list")
+BY_URL = {k.url: k for k in KEYS}
+BY_ATTR = {k.attr: k for k in KEYS}
+
+
+def _label(attr: str, value: str) -> str:
+    if attr == "roads":
+        return ROAD_LABELS.get(value, value)
+    if attr == "event_types":
+        return type_label(value)
+    return value
+
+
+def _items(text: str, allowed: Sequence[str]) -> list[str]:
+    """A link's comma-separated list, keeping together a name that itself holds commas."""
+    pieces, items, held = text.split(","), [], ""
+    for piece in pieces:
+        held = f"{held},{piece}" if held else piece
+        if held in allowed or not any(a.startswith(held + ",") for a in allowed):
+            items.append(held)
+            held = ""
+    if held:
+        items.append(held)
+    return [i for i in items if i]
+
+
+def _list(key: Key, raw: str | Sequence[str], options: Options, notices: list[Notice]) -> tuple[str, ...]:
+    allowed = options.values[key.attr]
+    items = _items(raw, allowed) if isinstance(raw, str) else [i for i in raw if i]
+    bad = [i for i in items if i not in allowed]
+    good = tuple(i for i in items if i in allowed)
+    if bad:
+        shown = ", ".join(repr(b if len(b) <= 40 else b[:40] + "…") for b in bad[:3])
+        more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+        if len(allowed) <= 20:
+            known = "; it is one of: " + ", ".join(_label(key.attr, a) for a in allowed)
+        else:
+            known = f"; the record has {len(allowed)} {key.label}"
+        instead = f"Showing all {key.label}." if not good else "Showing the others."
+        notices.append(Notice(key.url, f"{shown}{more}: not in the record{known}", instead))
+    return good
+
+
+def parse(params: Mapping[str, str | Sequence[str]], options: Options) -> tuple[Choice, list[Notice]]:
+    """The choice a link's query (or the command line's options) asks for, and a notice per value not taken.
+
+    Never raises. Unknown keys are ignored; a repeated link key uses its last value; a list
+    may be given as comma-separated text or as a sequence of items. A date must be
+    ``YYYY-MM-DD`` and inside the record; a reversed range falls back to the whole record;
+    an as-of day outside the range is moved to the nearer end of it.
+    """
+    notices: list[Notice] = []
+    raw: dict[str, str | Sequence[str]] = {}
+    for url, key in BY_URL.items():
+        value = params.get(url)
+        if value is None:
+            continue
+        if isinstance(value, list) and key.kind == "date":
+            value = value[-1] if value else ""
+        if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+            notices.append(Notice(url, f"is longer than {MAX_VALUE_LENGTH} characters", "It was ignored."))
+            continue
+        raw[url] = value
+    lo, hi = options.bounds
+    days: dict[str, dt.date] = {}
+    for url in ("from", "to", "asof"):
+        if url not in raw:
+            continue
+        key, day = BY_URL[url], parse_day(raw[url])
+        if day is None:
+            notices.append(Notice(url, not_a_day(raw[url]), "It was ignored."))
+        elif url != "asof" and not lo <= day <= hi:
+            notices.append(Notice(url, f"{day} is outside the record, which runs from {lo} to {hi}", "It was ignored."))
+        else:
+            days[url] = day
+    start, end = days.get("from", lo), days.get("to", hi)
+    if start > end:
+        notices.append(Notice("from", f"{start} is after the end, {end}", "Showing the whole record."))
+        start, end = lo, hi
+    asof = days.get("asof")
+    if asof is not None and not start <= asof <= end:
+        moved = min(max(asof, start), end)
+        notices.append(
+            Notice("asof", f"{asof} is outside the range {start} to {end}", f"Showing the status on {moved}.")
+        )
+        asof = moved
+    lists = {k.attr: _list(k, raw[k.url], options, notices) for k in LIST_KEYS if k.url in raw}
+    return Choice(start, end, asof, **lists).fit(options), notices
+
+
+def from_options(values: Mapping[str, object]) -> dict[str, str | Sequence[str]]:
+    """Command-line values (by :class:`Key` ``attr``; lists as sequences) as :func:`parse` takes them."""
+    return {BY_ATTR[attr].url: v for attr, v in values.items() if v is not None}
+
+
+def refit(choice: Choice, options: Options, previous: Options | None) -> tuple[Choice, list[Notice]]:
+    """A session's choice after the data changed under it, and a notice if its range had to move.
+
+    A range that was the whole old record follows the new record without a notice; any
+    other is kept inside the new record.
+    """
+    if previous is not None and (choice.start, choice.end) == previous.bounds:
+        choice = dataclasses.replace(choice, start=options.bounds[0], end=options.bounds[1])
+    fitted = choice.fit(options)
+    if (fitted.start, fitted.end) == (choice.start, choice.end):
+        return fitted, []
+    lo, hi = options.bounds
+    return fitted, [
+        Notice("from", f"no longer fits: the data now runs from {lo} to {hi}", "The range was moved to fit.")
+    ]
+
+
+# The one derived table; declared like the curated ones so that it is written, read and
+# documented by the same code as they are.
+INTERVALS = Table(
+    name="status_intervals",
+    path="status_intervals.csv",
+    fields=(
+        Field("route_id", "string", "Road: lachin or aghdam_askeran."),
+        Field("status", "string", "What traffic could pass (see the status definitions in the codebook)."),
+        Field("date_from", "date", "First day of this status within the chosen range."),
+        Field("date_to", "date", "Last day of this status within the chosen range."),
+        Field("days", "integer", "Days from date_from to date_to, both included."),
+        Field(
+            "start_precision",
+            "string",
+            "Precision of the date the status began (day, month, approximate); for a status that "
+            "began before the range it is the precision of that earlier date.",
+        ),
+        Field(
+            "evidence_event_ids",
+            "string",
+            "The events (;-separated event_id) that set this status; they may lie before the range "
+            "and so be absent from events.csv, but their sources are in sources.csv.",
+        ),
+    ),
+    primary_key=("route_id", "date_from"),
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One road's status on the as-of day, and why when it is unknown."""
+
+    route_id: str
+    interval: Interval
+    why_unknown: str = ""
+
+
+def why_unknown(interval: Interval, road_intervals: Sequence[Interval], bounds: tuple[dt.date, dt.date]) -> str:
+    """Plain words for an ``unknown`` status: before the first report, or no evidence after a day."""
+    if interval.status != UNKNOWN:
+        return ""
+    if not bounds[0] <= interval.start <= bounds[1]:
+        return f"outside the record, which runs from {bounds[0]} to {bounds[1]}"
+    if interval.evidence:
+        return f"no evidence in the record after {interval.start - DAY} (event {interval.evidence[-1]})"
+    later = [iv for iv in road_intervals if iv.start > interval.start and iv.status != UNKNOWN]
+    if later:
+        return f"before the first report in the record ({later[0].start})"
+    return "no event in the record sets a status for this road"
+
+
+class View:
+    """The data, its status intervals and a choice, with each table of the view worked out once, when first asked.
+
+    ``choice`` is ``None`` when the data has no events; then only :attr:`data` is of use.
+    Nothing here changes the cached frames: every table is a new frame.
+    """
+
+    def __init__(
+        self,
+        data: Dataset,
+        intervals: Mapping[str, list[Interval]],
+        choice: Choice | None,
+        options: Options | None = None,
+    ) -> None:
+        self.data, self.intervals, self.choice = data, intervals, choice
+        self.options = options if options is not None or choice is None else Options.of(data)
+
+    @classmethod
+    def default(cls, data: Dataset, intervals: Mapping[str, list[Interval]]) -> View:
+        """The view of a link with no query."""
+        options = Options.of(data)
+        return cls(data, intervals, options.default(), options)
+
+    # The choice's written forms, with the options they need.
+    def query(self) -> dict[str, str]:
+        """The link's query for this view."""
+        return self.choice.to_query(self.options)
+
+    def file_name(self, kind: str, extension: str = "csv") -> str:
+        """A download's name carrying the choice, e.g. ``routestatus_events_2023-09-01_2023-09-30_lachin.csv``."""
+        return f"routestatus_{kind}_{self.choice.slug(self.options)}.{extension}"
+
+    # The tables.
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """Events in range, on the shown roads (and on both or none), of the chosen types; by date, then id."""
+        return filter_events(self.data.tables["events"], self.choice)
+
+    @cached_property
+    def statements_in_range(self) -> pd.DataFrame:
+        """Statements in range that name a shown road or none, before the choice of people."""
+        return filter_statements(self.data.tables["statements"], self.choice)
+
+    @cached_property
+    def statements(self) -> pd.DataFrame:
+        """:attr:`statements_in_range` by the chosen organisations and speakers."""
+        c = self.choice
+        return filter_people(self.statements_in_range, c.organisations, c.speakers)
+
+    @cached_property
+    def status_intervals(self) -> pd.DataFrame:
+        """Status intervals of the shown roads cut to the range, by road then date, typed like the CSV."""
+        c = self.choice
+        rows = [
+            (
+                road,
+                iv.status,
+                iv.start.isoformat(),
+                iv.end.isoformat(),
+                str((iv.end - iv.start).days + 1),
+                iv.precision,
+                ";".join(iv.evidence),
+            )
+            for road in c.shown_roads
+            for iv in self.clipped[road]
+        ]
+        # Through the same typing as a file read back, so a written and reread table is equal.
+        return typed(INTERVALS, pd.DataFrame(rows, columns=INTERVALS.columns, dtype="string"))
+
+    @cached_property
+    def clipped(self) -> dict[str, list[Interval]]:
+        """Each shown road's status intervals cut to the range (what the timeline draws)."""
+        c = self.choice
+        return {road: clip(self.intervals.get(road, []), c.start, c.end) for road in c.shown_roads}
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        """Sources cited by the rows shown, by the events behind the intervals, or by the shown roads' courses."""
+        all_events = self.data.tables["events"]
+        evidence = self.status_intervals["evidence_event_ids"].dropna().str.split(";").explode()
+        alignments = self.data.tables["alignments"]
+        lists = pd.concat(
+            [
+                self.events["source_ids"],
+                all_events.loc[all_events["event_id"].isin(evidence), "source_ids"],
+                alignments.loc[alignments["route_id"].isin(self.choice.shown_roads), "source_ids"],
+            ]
+        )
+        # Split each distinct ;-list once: many events cite the same sources.
+        cited = set(self.statements["source_id"].dropna().unique())
+        for cell in lists.dropna().unique():
+            cited.update(cell.split(";"))
+        sources = self.data.tables["sources"]
+        return sources[sources["source_id"].isin(list(cited))].sort_values("source_id")
+
+    @cached_property
+    def cards(self) -> dict[str, Card]:
+        """Each shown road's status on the as-of day."""
+        day, bounds = self.choice.day, self.options.bounds
+        out = {}
+        for road in self.choice.shown_roads:
+            iv = status_at(self.intervals, road, day)
+            out[road] = Card(road, iv, why_unknown(iv, self.intervals.get(road, []), bounds))
+        return out
+
+    @cached_property
+    def days(self) -> pd.DataFrame:
+        """Days each shown road spent in each status within the range (rows: roads; columns: statuses)."""
+        c = self.choice
+        statuses = self.data.schema.enum("events", "status_after")
+        return days_in_status(self.intervals, c.start, c.end, statuses).loc[list(c.shown_roads)]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One export table (``events``, ``statements``, ``sources``, ``status_intervals``) in its declared columns."""
+        frame = getattr(self, name)
+        return frame[table_schema(self.data, name).columns].reset_index(drop=True)
+
+
+def table_schema(data: Dataset, name: str) -> Table:
+    """The declared columns of one export table."""
+    return INTERVALS if name == "status_intervals" else data.schema.tables[name]
