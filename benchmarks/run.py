@@ -48,9 +48,9 @@ DEFAULT_OUT = HERE / "results.json"
 DEFAULT_SIZES = ("curated", "10000", "100000")
 PAGES = {
     "map": None,  # the default page: no switch needed
-    "timeline": "pages/timeline.py",
-    "statements": "pages/statements.py",
-    "sources": "pages/sources.py",
+    "timeline": "pages/app/timeline.py",
+    "statements": "pages/app/statements.py",
+    "sources": "pages/app/sources.py",
 }
 # The second range of the alternation; the first is the whole record (the default view).
 NARROW = (dt.date(2022, 12, 1), dt.date(2023, 9, 30))
@@ -406,25 +406,30 @@ def _cold_starts(root: Path, repeat: int, budget: float, size: str, baseline_env
 
 def _snapshot(root: Path, repeat: int, budget: float, size: str) -> list[Figure]:
     """The whole range exported by the project and by plain ``to_csv`` of the same frames."""
-    from routestatus.filters import parse_query
     from routestatus.load import load_dataset
     from routestatus.paths import Root
-    from routestatus.snapshot import snapshot_tables, snapshot_zip, table_csv
-    from routestatus.status import build_intervals, record_span
+    from routestatus.snapshot import TABLES, snapshot_zip, table_csv
+    from routestatus.status import build_intervals
+    from routestatus.view import View
 
     data = load_dataset(Root(root))
     if not data.report.ok:
         raise RuntimeError(f"the generated data does not validate: {data.report.lines()[:5]}")
     intervals = build_intervals(data.tables["events"])
-    flt, _ = parse_query({}, record_span(data.tables["events"]), data.schema.enum("events", "event_type"))
-    frames = snapshot_tables(data, intervals, flt)
+    whole = View.default(data, intervals)
+    frames = {name: whole.table(name) for name in TABLES}
+
+    def fresh() -> View:
+        # A new view each time, as each rerun makes: its tables are worked out again, not reused.
+        return View(data, intervals, whole.choice, whole.options)
+
     zipped: list[float] = []
     tables: list[float] = []
     plain: list[float] = []
     for i in range(repeat):
-        seconds, body = _timed(lambda: snapshot_zip(data, intervals, flt))
+        seconds, body = _timed(lambda: snapshot_zip(fresh()))
         zipped.append(seconds)
-        seconds, files = _timed(lambda: [table_csv(data, intervals, flt, name) for name in frames])
+        seconds, files = _timed(lambda: [table_csv(v, name) for v in [fresh()] for name in frames])
         tables.append(seconds)
         seconds, _ = _timed(lambda: [frame.to_csv(index=False).encode("utf-8") for frame in frames.values()])
         plain.append(seconds)

@@ -140,6 +140,12 @@ class Notice:
     key: str  # the link key it concerns, so the notice can go once the reader changes that value
     problem: str  # e.g. "'20230901' is not a date in the form YYYY-MM-DD (for example 2023-09-19)"
     instead: str  # e.g. "Showing the whole record."
+    also: tuple[str, ...] = ()  # other link keys the same problem concerns (a reversed range: from and to)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every link key this notice concerns."""
+        return (self.key, *self.also)
 
     def __str__(self) -> str:
         return f"The link's {BY_URL[self.key].label} {self.problem}. {self.instead}"
@@ -304,7 +310,7 @@ def parse(params: Mapping[str, str | Sequence[str]], options: Options) -> tuple[
             days[url] = day
     start, end = days.get("from", lo), days.get("to", hi)
     if start > end:
-        notices.append(Notice("from", f"{start} is after the end, {end}", "Showing the whole record."))
+        notices.append(Notice("from", f"{start} is after the end, {end}", "Showing the whole record.", ("to",)))
         start, end = lo, hi
     asof = days.get("asof")
     if asof is not None and not start <= asof <= end:

@@ -15,7 +15,7 @@ from routestatus.snapshot import builder, table_csv
 from tests.expected import expected_events, read
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = ["pages/map.py", "pages/timeline.py", "pages/statements.py", "pages/sources.py"]
+PAGES = ["pages/app/map.py", "pages/app/timeline.py", "pages/app/statements.py", "pages/app/sources.py"]
 D = dt.date.fromisoformat
 
 
@@ -60,11 +60,11 @@ def test_changing_the_range_changes_counts_on_every_page():
     assert not at.exception
     assert metric(at, "Events in range") == str(expected_events(lo, hi))
     assert at.query_params["from"] in ("2023-09-01", ["2023-09-01"])
-    at.switch_page("pages/timeline.py").run()
+    at.switch_page("pages/app/timeline.py").run()
     assert len(table_with(at, "event_id")) == expected_events(lo, hi)
-    at.switch_page("pages/statements.py").run()
+    at.switch_page("pages/app/statements.py").run()
     assert metric(at, "Statements in view") == str(expected_statements(lo, hi))
-    at.switch_page("pages/sources.py").run()
+    at.switch_page("pages/app/sources.py").run()
     assert not at.exception
     cited = {s for r in read("events") for s in r["source_ids"].split(";") if r["date_start"].startswith("2023-09")}
     assert len(table_with(at, "source_id")) >= len(cited)
@@ -74,12 +74,12 @@ def test_every_filter_is_kept_from_page_to_page():
     """Range, roads and event types chosen on one page are still chosen on every other page."""
     at = run(**{"from": "2022-12-12", "to": "2023-06-14", "roads": "lachin"})
     at.multiselect(key="flt_types").set_value(["protest_blockade", "checkpoint"]).run()
-    view = at.session_state["filters"]
+    view = at.session_state["choice"]
     assert view.roads == ("lachin",) and view.event_types == ("protest_blockade", "checkpoint")
     for page in [*PAGES[1:], PAGES[0]]:
         at.switch_page(page).run()
         assert not at.exception, page
-        assert at.session_state["filters"] == view, page
+        assert at.session_state["choice"] == view, page
         assert at.multiselect(key="flt_roads").value == ["lachin"], page
         query = {k: v if isinstance(v, str) else ",".join(v) for k, v in at.query_params.items()}
         assert query == {
@@ -146,10 +146,11 @@ def test_download_buttons_give_the_cli_bytes(tmp_path):
     at.multiselect(key="flt_roads").set_value(["lachin"]).run()
     assert not at.exception
     assert "Download snapshot (zip)" in [b.proto.label for b in at.get("download_button")]
-    data, intervals, flt = (at.session_state[k] for k in ("dataset", "intervals", "filters"))
+    view = at.session_state["view"]
+    flt = view.choice
     assert (flt.start, flt.end, flt.roads) == (D("2023-09-01"), D("2023-09-30"), ("lachin",))
     # builder() and table_csv() are what the sidebar and table buttons are given to call on a click.
-    with zipfile.ZipFile(io.BytesIO(builder(data, intervals, flt)())) as zf:
+    with zipfile.ZipFile(io.BytesIO(builder(view)())) as zf:
         app = {n: zf.read(n) for n in zf.namelist()}
     out = tmp_path / "cli.zip"
     argv = ["snapshot", "--from", "2023-09-01", "--to", "2023-09-30", "--route", "lachin"]
@@ -160,5 +161,5 @@ def test_download_buttons_give_the_cli_bytes(tmp_path):
     for name in app.keys() - {"manifest.json"}:
         assert app[name] == cli[name], name
     assert main([*argv, "--table", "events", "--out", str(tmp_path / "events.csv")]) == 0
-    assert (tmp_path / "events.csv").read_bytes() == table_csv(data, intervals, flt, "events")
+    assert (tmp_path / "events.csv").read_bytes() == table_csv(view, "events")
     assert (tmp_path / "events.csv").read_bytes() == app["events.csv"]

@@ -13,7 +13,7 @@ from routestatus.paths import PROJECT_ROOT
 from tests.corruptions import CORPUS
 
 LINE = re.compile(r"^[\w./()-]+:\d+:[\w.()-]+: found .+; expected .+$")
-PAGES = ("pages/map.py", "pages/timeline.py", "pages/statements.py", "pages/sources.py")
+PAGES = ("pages/app/map.py", "pages/app/timeline.py", "pages/app/statements.py", "pages/app/sources.py")
 
 
 def test_the_corpus_is_large_and_distinct():

@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from routestatus.filters import parse_query
 from routestatus.load import load_dataset
 from routestatus.page_tables import events_table, statements_table
 from routestatus.paths import PROJECT_ROOT, Root
 from routestatus.status import ROADS, record_span
 from routestatus.textsafe import md_escape, plot_text, safe_url
+from routestatus.view import Options, parse
 from tests.corruptions import CORPUS
 from tests.expected import expected_events
 from tests.serving import open_session, start_server
@@ -27,7 +27,10 @@ D = dt.date.fromisoformat
 DATA = load_dataset(Root(PROJECT_ROOT))
 BOUNDS = record_span(DATA.tables["events"])
 TYPES = DATA.schema.enum("events", "event_type")
-KEYS = ("from", "to", "roads", "types")
+OPTIONS = Options.of(DATA)
+ORGS = OPTIONS.values["organisations"]
+KEYS = ("from", "to", "asof", "roads", "types", "orgs", "speakers")
+LISTS = {"roads": "roads", "types": "event_types", "orgs": "organisations", "speakers": "speakers"}
 
 ADVERSARIAL = [
     "",
@@ -67,26 +70,41 @@ def fuzz_params(rng: random.Random) -> dict:
         elif pick < 0.55:
             value = (BOUNDS[0] + dt.timedelta(days=rng.randint(-400, 1600))).isoformat()
         elif pick < 0.7:
-            value = ",".join(rng.sample([*ROADS, *TYPES, "atlantis"], rng.randint(0, 4)))
+            value = ",".join(rng.sample([*ROADS, *TYPES, *ORGS, "atlantis"], rng.randint(0, 4)))
         else:
             value = "".join(rng.choice(string.printable) for _ in range(rng.randint(0, 60)))
         params[key] = [value, rng.choice(ADVERSARIAL)] if rng.random() < 0.15 else value
     return params
 
 
+def _taken_as_given(key: str, given: str, choice, written: dict) -> bool:
+    """Whether the link's ``key=given`` is what the view shows: written back as given, or the default."""
+    if key in ("from", "to", "asof"):
+        default = {"from": BOUNDS[0], "to": BOUNDS[1], "asof": choice.end}[key].isoformat()
+        return written.get(key, default) == given
+    allowed = OPTIONS.values[LISTS[key]]
+    items = [i for i in given.split(",") if i]
+    canonical = [a for a in allowed if a in items]
+    if not items or set(items) == set(allowed):
+        return key not in written
+    return written.get(key) == ",".join(canonical)
+
+
 def test_fuzzed_links_never_raise_and_always_fall_back_to_a_valid_view():
     rng = random.Random(20231119)
     for _ in range(FUZZ_CASES):
         params = fuzz_params(rng)
-        flt, notices = parse_query(params, BOUNDS, TYPES)
-        assert BOUNDS[0] <= flt.start <= flt.end <= BOUNDS[1], params
-        assert flt.roads and set(flt.roads) <= set(ROADS), params
-        assert flt.event_types and set(flt.event_types) <= set(TYPES), params
-        assert all(len(n) < 400 for n in notices), params
-        given = {k: v for k, v in params.items() if k in KEYS}
-        # Every value that was not used is named in a notice.
-        if given and not notices:
-            assert flt.to_query(BOUNDS, TYPES).keys() <= given.keys(), params
+        choice, notices = parse(params, OPTIONS)
+        assert BOUNDS[0] <= choice.start <= choice.day <= choice.end <= BOUNDS[1], params
+        assert set(choice.shown_roads) <= set(ROADS) and set(choice.event_types) <= set(TYPES), params
+        assert all(len(str(n)) < 800 for n in notices), params
+        written = choice.to_query(OPTIONS)
+        named = {k for n in notices for k in n.keys}
+        # Every known key given is either what the view shows (written back, or the default) or named in a notice.
+        for key, raw in params.items():
+            if key in KEYS:
+                last = raw[-1] if isinstance(raw, list) else raw
+                assert key in named or _taken_as_given(key, last, choice, written), (key, params, written)
 
 
 @pytest.mark.parametrize("value", ADVERSARIAL[:12] + ADVERSARIAL[-3:])
@@ -101,8 +119,8 @@ def test_adversarial_links_in_the_app(value):
 
 
 def test_repeated_keys_use_the_last_value():
-    flt, notices = parse_query({"from": ["2021-01-01", "2023-01-01"]}, BOUNDS, TYPES)
-    assert flt.start == D("2023-01-01") and not notices
+    choice, notices = parse({"from": ["2021-01-01", "2023-01-01"]}, OPTIONS)
+    assert choice.start == D("2023-01-01") and not notices
 
 
 @pytest.mark.parametrize(
@@ -177,16 +195,16 @@ def test_twenty_sessions_held_at_once_each_see_their_own_rows():
         at.date_input(key="flt_range").set_value((start, end))
         at.multiselect(key="flt_roads").set_value(roads)
         at.run()
-    data = sessions[0].session_state["dataset"]
+    data = sessions[0].session_state["view"].data
     for i, at in enumerate(sessions):
         start, end, roads = _view(i, 1)
         assert not at.exception and not at.error, i
-        flt = at.session_state["filters"]
-        assert (flt.start, flt.end) == (start, end), i
-        assert list(flt.roads) == [r for r in ROADS if r in roads], i
-        assert int(_events_in_range(at)) == len(filter_events(DATA.tables["events"], flt)), i
-        assert at.session_state["dataset"] is data  # one cached copy shared by all
-    assert len({(at.session_state["filters"].start, at.session_state["filters"].end) for at in sessions}) == SESSIONS
+        choice = at.session_state["view"].choice
+        assert (choice.start, choice.end) == (start, end), i
+        assert list(choice.shown_roads) == [r for r in ROADS if r in roads], i
+        assert int(_events_in_range(at)) == len(filter_events(DATA.tables["events"], choice)), i
+        assert at.session_state["view"].data is data  # one cached copy shared by all
+    assert len({(at.session_state["choice"].start, at.session_state["choice"].end) for at in sessions}) == SESSIONS
     # The shared, cached frames were not changed in place by any session.
     after = {n: pd.util.hash_pandas_object(f, index=True).sum() for n, f in data.tables.items()}
     assert before == after
@@ -239,13 +257,13 @@ def test_twenty_sessions_at_once_on_the_real_server(served):
 
 def test_cached_dataset_is_not_changed_by_the_pages():
     at = AppTest.from_file(APP, default_timeout=60).run()
-    data = at.session_state["dataset"]
+    data = at.session_state["view"].data
     before = {n: pd.util.hash_pandas_object(f, index=True).sum() for n, f in data.tables.items()}
-    for page in ("pages/timeline.py", "pages/statements.py", "pages/sources.py", "pages/map.py"):
+    for page in ("pages/app/timeline.py", "pages/app/statements.py", "pages/app/sources.py", "pages/app/map.py"):
         at.switch_page(page).run()
         at.date_input(key="flt_range").set_value((D("2023-01-01"), D("2023-09-30"))).run()
         assert not at.exception
-    assert at.session_state["dataset"] is data  # one shared copy, not reloaded
+    assert at.session_state["view"].data is data  # one shared copy, not reloaded
     after = {n: pd.util.hash_pandas_object(f, index=True).sum() for n, f in data.tables.items()}
     assert before == after
 

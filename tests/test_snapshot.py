@@ -12,20 +12,12 @@ import pytest
 
 from routestatus.cli import main
 from routestatus.export import FORMULA_STARTS, csv_bytes, read_csv_bytes
-from routestatus.filters import Filters, filter_events, filter_statements
+from routestatus.filters import filter_events, filter_statements
 from routestatus.load import fingerprint, load_dataset
 from routestatus.schema import Field, Table
-from routestatus.snapshot import (
-    TABLES,
-    People,
-    file_name,
-    read_snapshot,
-    snapshot_tables,
-    snapshot_zip,
-    table_csv,
-    table_schema,
-)
+from routestatus.snapshot import TABLES, read_snapshot, snapshot_zip, table_csv
 from routestatus.status import ROADS, build_intervals
+from routestatus.view import Choice, View, table_schema
 
 D = dt.date.fromisoformat
 WHEN = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -83,8 +75,14 @@ def hostile(root):
     return root, data, build_intervals(data.tables["events"])
 
 
-def view(data, lo, hi, roads=ROADS):
-    return Filters(D(lo), D(hi), tuple(roads), data.schema.enum("events", "event_type"))
+def view(hostile, lo, hi, roads=ROADS, **more):
+    _, data, intervals = hostile
+    choice = View.default(data, intervals)
+    return View(data, intervals, Choice(D(lo), D(hi), roads=tuple(roads), **more).fit(choice.options), choice.options)
+
+
+def tables_of(v):
+    return {name: v.table(name) for name in TABLES}
 
 
 def members(raw):
@@ -95,24 +93,24 @@ def members(raw):
 @pytest.mark.parametrize(("lo", "hi", "roads"), RANGES)
 def test_zip_round_trip_gives_exactly_the_filtered_rows(hostile, lo, hi, roads):
     _, data, intervals = hostile
-    flt = view(data, lo, hi, roads)
-    snap = read_snapshot(snapshot_zip(data, intervals, flt), data.schema)
+    flt = view(hostile, lo, hi, roads)
+    snap = read_snapshot(snapshot_zip(flt), data.schema)
     assert snap.problems == []
-    tables = snapshot_tables(data, intervals, flt)
+    tables = tables_of(flt)
     for name in TABLES:
         pd.testing.assert_frame_equal(snap.tables[name], tables[name])
     # And those are the pages' rows: the same filter functions, the codebook's columns.
-    expected_events = filter_events(data.tables["events"], flt)
+    expected_events = filter_events(data.tables["events"], flt.choice)
     assert list(snap.tables["events"]["event_id"]) == list(expected_events["event_id"])
-    expected_statements = filter_statements(data.tables["statements"], flt)
+    expected_statements = filter_statements(data.tables["statements"], flt.choice)
     assert list(snap.tables["statements"]["statement_id"]) == list(expected_statements["statement_id"])
     assert list(snap.tables["events"].columns) == data.schema.tables["events"].columns
 
 
 def test_hostile_text_survives_and_is_neutralised(hostile):
     _, data, intervals = hostile
-    flt = view(data, "2020-11-10", "2023-11-23")
-    raw = table_csv(data, intervals, flt, "events")
+    flt = view(hostile, "2020-11-10", "2023-11-23")
+    raw = table_csv(flt, "events")
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     assert text.endswith("\r\n")
@@ -130,10 +128,10 @@ def test_hostile_text_survives_and_is_neutralised(hostile):
 def test_every_table_round_trips_through_csv(hostile):
     _, data, intervals = hostile
     for lo, hi, roads in RANGES:
-        flt = view(data, lo, hi, roads)
-        tables = snapshot_tables(data, intervals, flt)
+        flt = view(hostile, lo, hi, roads)
+        tables = tables_of(flt)
         for name in TABLES:
-            raw = table_csv(data, intervals, flt, name)
+            raw = table_csv(flt, name)
             pd.testing.assert_frame_equal(read_csv_bytes(table_schema(data, name), raw), tables[name])
 
 
@@ -157,8 +155,8 @@ def test_carriage_returns_and_numbers():
 
 def test_manifest_matches_files_and_carries_filters(hostile):
     root, data, intervals = hostile
-    flt = view(data, "2023-09-01", "2023-09-30", ("lachin",))
-    files = members(snapshot_zip(data, intervals, flt, generated_at=WHEN))
+    flt = view(hostile, "2023-09-01", "2023-09-30", ("lachin",))
+    files = members(snapshot_zip(flt, generated_at=WHEN))
     manifest = json.loads(files["manifest.json"])
     assert set(files) == {"manifest.json", *(e["path"] for e in manifest["files"])}
     for entry in manifest["files"]:
@@ -177,21 +175,19 @@ def test_manifest_matches_files_and_carries_filters(hostile):
     assert {f["properties"]["route_id"] for f in routes["features"]} == {"lachin"}
     readme = files["README.md"].decode()
     assert "apostrophe" in readme and "`status_after`" in readme and "2023-09-01 to 2023-09-30" in readme
-    assert file_name("snapshot", flt, data.schema.enum("events", "event_type"), extension="zip") == (
-        "routestatus_snapshot_2023-09-01_2023-09-30_lachin.zip"
-    )
-    types = data.schema.enum("events", "event_type")
-    some = Filters(flt.start, flt.end, ROADS, ("exodus",))
-    assert file_name("events", some, types, People(("United Nations",))) == (
-        "routestatus_events_2023-09-01_2023-09-30_exodus_1orgs.csv"
-    )
+    assert flt.file_name("snapshot", extension="zip") == "routestatus_snapshot_2023-09-01_2023-09-30_lachin.zip"
+    some = view(hostile, "2023-09-01", "2023-09-30", event_types=("exodus",), organisations=("United Nations",))
+    assert some.file_name("events") == "routestatus_events_2023-09-01_2023-09-30_exodus_1orgs.csv"
+    dated = view(hostile, "2023-09-01", "2023-09-30", asof=D("2023-09-19"))
+    assert dated.file_name("events") == "routestatus_events_2023-09-01_2023-09-30_asof-2023-09-19.csv"
+    assert "--asof 2023-09-19" in dated.choice.command_line(dated.options)
 
 
 def test_same_inputs_same_bytes_and_tampering_is_found(hostile):
     _, data, intervals = hostile
-    flt = view(data, "2022-12-01", "2023-09-30")
-    first = snapshot_zip(data, intervals, flt, generated_at=WHEN)
-    assert first == snapshot_zip(data, intervals, flt, generated_at=WHEN)
+    flt = view(hostile, "2022-12-01", "2023-09-30")
+    first = snapshot_zip(flt, generated_at=WHEN)
+    assert first == snapshot_zip(flt, generated_at=WHEN)
     files = members(first)
     files["events.csv"] = files["events.csv"].replace(b"E0", b"X0", 1)
     buffer = io.BytesIO()
@@ -205,12 +201,12 @@ def test_same_inputs_same_bytes_and_tampering_is_found(hostile):
 
 def test_cli_writes_the_same_csv_bytes(hostile, tmp_path, capsys):
     root, data, intervals = hostile
-    flt = view(data, "2023-09-01", "2023-09-30", ("lachin",))
+    flt = view(hostile, "2023-09-01", "2023-09-30", ("lachin",))
     out = tmp_path / "s.zip"
     argv = ["--root", str(root.path), "snapshot", "--from", "2023-09-01", "--to", "2023-09-30", "--route", "lachin"]
     assert main([*argv, "--out", str(out)]) == 0
     cli = members(out.read_bytes())
-    app = members(snapshot_zip(data, intervals, flt))
+    app = members(snapshot_zip(flt))
     for name in app:
         if name != "manifest.json":
             assert cli[name] == app[name], name
@@ -219,7 +215,7 @@ def test_cli_writes_the_same_csv_bytes(hostile, tmp_path, capsys):
         m.pop("generated_at")
     assert strip[0] == strip[1]
     assert main([*argv, "--table", "events", "--out", str(tmp_path / "e.csv")]) == 0
-    assert (tmp_path / "e.csv").read_bytes() == table_csv(data, intervals, flt, "events")
+    assert (tmp_path / "e.csv").read_bytes() == table_csv(flt, "events")
     assert "wrote" in capsys.readouterr().out
 
 
@@ -227,9 +223,13 @@ def test_cli_refuses_bad_filters_and_bad_data(root, capsys):
     assert main(["--root", str(root.path), "snapshot", "--from", "2023-02-30", "--to", "2019-01-01"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        "error: 'from=2023-02-30': expected a date YYYY-MM-DD.",
-        "error: 'to=2019-01-01': the data runs from 2020-11-10 to 2023-11-23.",
+        "error: --from '2023-02-30' is not a date in the form YYYY-MM-DD (for example 2023-09-19)",
+        "error: --to 2019-01-01 is outside the record, which runs from 2020-11-10 to 2023-11-23",
     ]
+    assert main(["--root", str(root.path), "snapshot", "--from", "20230901"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: --from '20230901' is not a date in the form YYYY-MM-DD (for example 2023-09-19)"
+    )
     rewrite(root.data / "events.csv", "date_start", ["2023-13-01"])
     assert main(["--root", str(root.path), "snapshot", "--out", str(root.path / "x.zip")]) == 1
     err = capsys.readouterr().err

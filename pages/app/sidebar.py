@@ -44,7 +44,7 @@ def current_choice(options: Options) -> Choice:
     else:
         choice, notices = refit(state[CHOICE], options, state.get(OPTIONS))
         if notices:
-            state[NOTICES] = [n for n in state[NOTICES] if n.key != "from"] + notices
+            state[NOTICES] = [n for n in state[NOTICES] if "from" not in n.keys] + notices
     state[CHOICE], state[OPTIONS] = choice, options
     return choice
 
@@ -66,7 +66,7 @@ def _changed(key: str) -> None:
     else:
         choice = dataclasses.replace(choice, **{LISTS[key]: tuple(value)})
     state[CHOICE] = choice.fit(options)
-    state[NOTICES] = [n for n in state.get(NOTICES, []) if n.key not in COVERS[key]]
+    state[NOTICES] = [n for n in state.get(NOTICES, []) if not set(n.keys) & set(COVERS[key])]
 
 
 def bound(key: str) -> dict:
