@@ -20,8 +20,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+# python dashboard.py is `streamlit run dashboard.py` with the legacy pages/ handling turned off
+# before the first request (see dashboard.py), so any address opens cleanly on a fresh server.
 run: $(VENV)/.installed-run
-	$(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(BIN)/python dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
 
 # pytest runs tests/ including the end-to-end tests in tests/e2e, which drive Debian's chromium
 # (/usr/bin/chromium, or CHROMIUM_PATH); without it they are skipped and the summary says why.

@@ -69,16 +69,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(root: Path, logs: Path) -> Server:
+# How the server is started: as `make run` does (python dashboard.py), or by Streamlit's own
+# command, which a reader may also type.
+LAUNCHERS = {
+    "make run": [sys.executable, "dashboard.py"],
+    "streamlit run": [sys.executable, "-m", "streamlit", "run", "dashboard.py"],
+}
+
+
+def start_server(root: Path, logs: Path, launcher: str = "make run") -> Server:
     """Start the dashboard on ``root``'s data, logging to ``logs``; fail the test if it does not come up."""
     port = _free_port()
     stdout, stderr = logs / f"streamlit-{port}.out", logs / f"streamlit-{port}.err"
     command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
+        *LAUNCHERS[launcher],
         "--server.address",
         "127.0.0.1",
         "--server.port",
