@@ -57,9 +57,9 @@ def build_intervals(events: pd.DataFrame) -> dict[str, list[Interval]]:
     ``events`` has the columns of ``events.csv`` as loaded by :mod:`routestatus.load`.
     """
     first, last = record_span(events)
-    setting = events[events["status_after"].notna() & ~events["retracted"].fillna(False).astype(bool)].sort_values(
-        ["date_start", "event_id"]
-    )
+    # A row whose start date did not parse is reported by validate; it cannot set a status.
+    sets = events["status_after"].notna() & events["date_start"].notna()
+    setting = events[sets & ~events["retracted"].fillna(False).astype(bool)].sort_values(["date_start", "event_id"])
     out: dict[str, list[Interval]] = {}
     for road in ROADS:
         rows = setting[setting["route_id"].isin([road, "both"])]
