@@ -31,3 +31,28 @@ def expected_events(lo: dt.date, hi: dt.date, road: str | None = None) -> int:
         on_road = road is None or r["route_id"] in (road, "both", "none")
         n += r["retracted"] == "false" and end >= lo and start <= hi and on_road
     return n
+
+
+def expected_status(road: str, day: dt.date) -> tuple[str, dt.date | None]:
+    """A road's status on ``day`` by the documented rule, and the day that status began.
+
+    The latest live event on ``road`` or ``both`` with a ``status_after`` that starts on or
+    before ``day`` (the higher id wins a tie); ``unknown`` before the first such event.
+    """
+    setting = [
+        r for r in read("events") if r["retracted"] == "false" and r["status_after"] and r["route_id"] in (road, "both")
+    ]
+    before = [r for r in setting if D(r["date_start"]) <= day]
+    if not before:
+        return "unknown", None
+    latest = max(before, key=lambda r: (r["date_start"], r["event_id"]))
+    return latest["status_after"], D(latest["date_start"])
+
+
+def first_status_day(road: str) -> dt.date:
+    """The first day any live event sets a status on ``road`` (or on both roads)."""
+    return min(
+        D(r["date_start"])
+        for r in read("events")
+        if r["retracted"] == "false" and r["status_after"] and r["route_id"] in (road, "both")
+    )

@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from routestatus.cli import main
-from routestatus.labels import STATUS_COLOURS
+from routestatus.labels import STATUS_COLOURS, STATUS_LABELS
 from routestatus.snapshot import builder, table_csv
-from tests.expected import expected_events, read
+from tests.expected import expected_events, expected_status, first_status_day, read
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["pages/app/map.py", "pages/app/timeline.py", "pages/app/statements.py", "pages/app/sources.py"]
@@ -107,6 +107,10 @@ def test_link_with_a_range_opens_that_range():
         {"roads": "atlantis"},
         {"types": "nonsense,,"},
         {"from": "2" * 500},
+        {"from": "20230901"},
+        {"to": "2023-W39-5"},
+        {"asof": "2023-02-30"},
+        {"orgs": "Nobody at all"},
     ],
 )
 def test_bad_url_values_fall_back_with_a_notice(query):
@@ -163,3 +167,94 @@ def test_download_buttons_give_the_cli_bytes(tmp_path):
     assert main([*argv, "--table", "events", "--out", str(tmp_path / "events.csv")]) == 0
     assert (tmp_path / "events.csv").read_bytes() == table_csv(view, "events")
     assert (tmp_path / "events.csv").read_bytes() == app["events.csv"]
+
+
+def status_metrics(at) -> list[tuple[str, str]]:
+    """The Map page's status cards as (label, status shown), in road order."""
+    return [(m.label, m.value) for m in at.metric if m.label.startswith("Status on ")]
+
+
+def test_status_as_of_a_day_inside_the_range():
+    """The link's asof sets the cards and the map; without it the status is the range's last day's."""
+    lo, hi, day = D("2023-01-01"), D("2023-06-30"), D("2023-06-20")
+    at = run(**{"from": str(lo), "to": str(hi), "asof": str(day)})
+    assert not at.exception and not at.warning
+    assert status_metrics(at)[0] == (f"Status on {day}", "Closed")  # the Lachin card comes first
+    for road, trace in road_traces(at).items():
+        assert trace["line"]["color"] == STATUS_COLOURS[expected_status(road, day)[0]], road
+    assert any(f"Status on **{day}**" in c.value for c in at.caption)
+    assert at.query_params["asof"] in (str(day), [str(day)])
+    at.switch_page("pages/app/timeline.py").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    marks = [s for s in spec["layout"]["shapes"] if s.get("name") == "status_day"]
+    assert len(marks) == 1 and marks[0]["x0"].startswith(str(day))
+
+    plain = run(**{"from": str(lo), "to": str(hi)})
+    assert status_metrics(plain)[0] == (f"Status on {hi}", "Humanitarian only")
+    assert status_metrics(plain)[0][1] == STATUS_LABELS[expected_status("lachin", hi)[0]]
+    assert "asof" not in plain.query_params
+
+
+def test_the_status_day_follows_the_range_until_chosen_and_stays_inside_it():
+    at = run(**{"from": "2023-01-01", "to": "2023-06-30"})
+    assert at.date_input(key="flt_asof").value == D("2023-06-30")
+    at.date_input(key="flt_range").set_value((D("2023-01-01"), D("2023-03-31"))).run()
+    assert at.date_input(key="flt_asof").value == D("2023-03-31")  # followed the end
+    at.date_input(key="flt_asof").set_value(D("2023-02-15")).run()
+    assert status_metrics(at)[0][0] == "Status on 2023-02-15" and at.query_params["asof"] in (
+        "2023-02-15",
+        ["2023-02-15"],
+    )
+    at.date_input(key="flt_range").set_value((D("2023-03-01"), D("2023-03-31"))).run()
+    assert at.date_input(key="flt_asof").value == D("2023-03-01")  # moved inside the new range
+    assert not at.exception
+
+
+def test_a_link_asking_for_a_day_outside_the_range_gets_a_notice_that_goes_once_fixed():
+    at = run(**{"from": "2023-01-01", "to": "2023-06-30", "asof": "2023-08-01"})
+    assert [w.value for w in at.warning] == [
+        "The link's status day 2023-08-01 is outside the range 2023-01-01 to 2023-06-30. "
+        "Showing the status on 2023-06-30."
+    ]
+    assert at.date_input(key="flt_asof").value == D("2023-06-30")
+    at.date_input(key="flt_asof").set_value(D("2023-06-01")).run()
+    assert not at.warning and not at.exception
+
+
+def test_bad_list_values_are_named_in_plain_words_and_the_good_ones_kept():
+    at = run(roads="atlantis,lachin", types="checkpoint,closure")
+    texts = [w.value for w in at.warning]
+    assert len(texts) == 2
+    assert "'atlantis'" in texts[0] and "Lachin corridor, Aghdam–Askeran road" in texts[0]
+    assert "aghdam_askeran" not in texts[0]  # labels, not internal ids
+    assert "'closure'" in texts[1] and "Protest blockade" in texts[1]
+    assert at.multiselect(key="flt_roads").value == ["lachin"]
+    assert at.multiselect(key="flt_types").value == ["checkpoint"]
+    at.multiselect(key="flt_roads").set_value(["lachin", "aghdam_askeran"]).run()
+    assert [w.value for w in at.warning] == texts[1:]  # the roads notice went; the types one stays
+
+
+def test_an_unknown_status_says_why():
+    """Before a road's first report the card says so, with the day of that first report."""
+    road_first = first_status_day("aghdam_askeran")
+    day = road_first - dt.timedelta(days=1)
+    at = run(**{"from": "2020-11-10", "to": str(day)})
+    assert expected_status("aghdam_askeran", day)[0] == "unknown"
+    shown = [m.value for m in at.markdown]
+    assert f"Unknown: before the first report in the record ({road_first})." in shown, shown
+
+
+def test_organisations_and_speakers_are_in_the_link_and_kept_across_pages():
+    org = "United Nations"
+    at = run(orgs=org)
+    at.switch_page("pages/app/statements.py").run()
+    assert at.multiselect(key="st_orgs").value == [org]
+    expected = sum(r["retracted"] == "false" and r["organisation"] == org for r in read("statements"))
+    assert metric(at, "Statements in view") == str(expected)
+    at.switch_page("pages/app/timeline.py").run()
+    at.switch_page("pages/app/statements.py").run()
+    assert at.multiselect(key="st_orgs").value == [org]
+    assert at.query_params["orgs"] in (org, [org])
+    view = at.session_state["view"]
+    assert set(view.table("statements")["organisation"]) == {org}
+    assert "1orgs" in view.file_name("statements")
