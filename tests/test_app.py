@@ -258,3 +258,23 @@ def test_organisations_and_speakers_are_in_the_link_and_kept_across_pages():
     view = at.session_state["view"]
     assert set(view.table("statements")["organisation"]) == {org}
     assert "1orgs" in view.file_name("statements")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_table_is_worked_out_at_most_once_per_rerun(monkeypatch, page):
+    """Pages and their downloads read one View, which filters the rows once however often they are used."""
+    import routestatus.view as view_module
+
+    calls = []
+    for name in ("filter_events", "filter_statements", "filter_people", "days_in_status"):
+        real = getattr(view_module, name)
+        monkeypatch.setattr(
+            view_module, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
+        )
+    at = run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    calls.clear()
+    at.date_input(key="flt_range").set_value((D("2023-01-01"), D("2023-09-30"))).run()
+    assert not at.exception
+    assert calls and all(calls.count(name) == 1 for name in calls), (page, calls)
