@@ -90,7 +90,7 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
 
 
 def intervals_table(status: pd.DataFrame) -> pd.DataFrame:
-    """The snapshot's status intervals (see ``snapshot.intervals_frame``) with road and status in words."""
+    """The snapshot's status intervals (see ``View.status_intervals``) with road and status in words."""
     return pd.DataFrame(
         {
             "road": status["route_id"].map(ROAD_LABELS),

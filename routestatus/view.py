@@ -268,11 +268,11 @@ def _list(key: Key, raw: str | Sequence[str], options: Options, notices: list[No
         shown = ", ".join(repr(b if len(b) <= 40 else b[:40] + "…") for b in bad[:3])
         more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
         if len(allowed) <= 20:
-            known = "; it is one of: " + ", ".join(_label(key.attr, a) for a in allowed)
+            known = "it holds " + ", ".join(_label(key.attr, a) for a in allowed)
         else:
-            known = f"; the record has {len(allowed)} {key.label}"
+            known = f"it holds {len(allowed)} {key.label}; see the Statements page"
         instead = f"Showing all {key.label}." if not good else "Showing the others."
-        notices.append(Notice(key.url, f"{shown}{more}: not in the record{known}", instead))
+        notices.append(Notice(key.url, f"name {shown}{more}, not in the record ({known})", instead))
     return good
 
 
