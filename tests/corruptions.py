@@ -151,6 +151,17 @@ def _short_row(body: bytes) -> bytes:
     return b"\n".join(lines)
 
 
+def _half_written(body: bytes) -> bytes:
+    """The file cut off as a writer stopped half-way: about half its bytes, ending inside a row.
+
+    The cut comes just after the first field of the first row past the middle, so the last
+    row is always short, whatever the rows hold (a cut at the exact middle can fall where the
+    rest still parses as a complete, valid file).
+    """
+    row = body.index(b"\n", len(body) // 2) + 1
+    return body[: body.index(b",", row) + 1]
+
+
 CORPUS: list[Corruption] = [
     # cells: types, dates, enums
     Corruption("malformed date", cell("events", 1, date_start="12/12/2022"), ("data/events.csv:3:date_start",)),
@@ -203,7 +214,7 @@ CORPUS: list[Corruption] = [
     Corruption("mixed line endings", raw("data/statements.csv", _mixed_endings), ("data/statements.csv",)),
     Corruption("unbalanced quotes", raw("data/events.csv", _unbalanced), ("data/events.csv",)),
     Corruption("short row", raw("data/events.csv", _short_row), ("data/events.csv:5:",)),
-    Corruption("half-written file", raw("data/events.csv", lambda b: b[: len(b) // 2]), ("data/events.csv",)),
+    Corruption("half-written file", raw("data/events.csv", _half_written), ("data/events.csv",)),
     Corruption("descriptor not JSON", raw("data/datapackage.json", lambda b: b[:-40]), ("data/datapackage.json",)),
     # quotes and archived texts
     Corruption(

@@ -56,3 +56,10 @@ def first_status_day(road: str) -> dt.date:
         for r in read("events")
         if r["retracted"] == "false" and r["status_after"] and r["route_id"] in (road, "both")
     )
+
+
+def record_bounds() -> tuple[dt.date, dt.date]:
+    """The record's first and last day: the earliest start and the latest start or end of a live event."""
+    live = [r for r in read("events") if r["retracted"] == "false"]
+    days = [D(r["date_start"]) for r in live] + [D(r["date_end"]) for r in live if r["date_end"]]
+    return min(days), max(days)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from routestatus.cli import main
 from routestatus.labels import STATUS_COLOURS, STATUS_LABELS
 from routestatus.snapshot import builder, table_csv
-from tests.expected import expected_events, expected_status, first_status_day, read
+from tests.expected import expected_events, expected_status, first_status_day, read, record_bounds
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["pages/app/map.py", "pages/app/timeline.py", "pages/app/statements.py", "pages/app/sources.py"]
@@ -118,7 +118,7 @@ def test_bad_url_values_fall_back_with_a_notice(query):
     assert not at.exception
     assert at.warning, "expected a notice"
     lo, hi = at.date_input(key="flt_range").value
-    assert (lo, hi) == (D("2020-11-10"), D("2023-11-23")) or "roads" in query or "types" in query
+    assert (lo, hi) == record_bounds() or "roads" in query or "types" in query
 
 
 @pytest.mark.parametrize(

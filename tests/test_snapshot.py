@@ -18,6 +18,7 @@ from routestatus.schema import Field, Table
 from routestatus.snapshot import TABLES, read_snapshot, snapshot_zip, table_csv
 from routestatus.status import ROADS, build_intervals
 from routestatus.view import Choice, View, table_schema
+from tests.expected import record_bounds
 
 D = dt.date.fromisoformat
 WHEN = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -220,11 +221,12 @@ def test_cli_writes_the_same_csv_bytes(hostile, tmp_path, capsys):
 
 
 def test_cli_refuses_bad_filters_and_bad_data(root, capsys):
+    first, last = record_bounds()
     assert main(["--root", str(root.path), "snapshot", "--from", "2023-02-30", "--to", "2019-01-01"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
         "error: --from '2023-02-30' is not a date in the form YYYY-MM-DD (for example 2023-09-19)",
-        "error: --to 2019-01-01 is outside the record, which runs from 2020-11-10 to 2023-11-23",
+        f"error: --to 2019-01-01 is outside the record, which runs from {first} to {last}",
     ]
     assert main(["--root", str(root.path), "snapshot", "--from", "20230901"]) == 2
     assert capsys.readouterr().err.strip() == (

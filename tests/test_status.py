@@ -27,7 +27,10 @@ def curated():
         ("2023-09-12", "humanitarian_only", "humanitarian_only"),
         ("2023-09-18", "humanitarian_only", "humanitarian_only"),
         ("2023-09-27", "outbound_only", "restricted"),
-        ("2023-10-05", "unknown", "restricted"),
+        ("2023-01-10", "closed", "closed"),  # snow: not even ICRC or peacekeeper vehicles, 9-11 Jan
+        ("2023-08-01", "closed", "closed"),  # no passage of any kind reported, 30 Jul - 7 Aug
+        ("2023-10-05", "outbound_only", "restricted"),  # officials and residents still leaving
+        ("2023-10-20", "unknown", "unknown"),
         ("2030-01-01", "unknown", "unknown"),
     ],
 )
@@ -37,15 +40,16 @@ def test_known_dates(curated, day, lachin, aghdam):
 
 
 def test_evidence_of_the_blockade(curated):
-    iv = status_at(curated, "lachin", D("2023-01-15"))
+    iv = status_at(curated, "lachin", D("2023-01-05"))
     assert (iv.start, iv.evidence) == (D("2022-12-12"), ("E011",))
 
 
 def test_days_humanitarian_only_in_2023_first_half(curated):
     table = days_in_status(curated, D("2023-01-01"), D("2023-06-30"), STATUSES)
-    # 1 Jan – 14 Jun humanitarian only (165 days), 15–24 Jun closed (10), 25–30 Jun humanitarian only (6).
-    assert table.loc["lachin", "humanitarian_only"] == 171
-    assert table.loc["lachin", "closed"] == 10
+    # Humanitarian only 1-8 Jan (8 days), 12 Jan - 14 Jun (154) and 25-30 Jun (6);
+    # closed 9-11 Jan (snow, 3) and 15-24 Jun (10).
+    assert table.loc["lachin", "humanitarian_only"] == 168
+    assert table.loc["lachin", "closed"] == 13
     assert table.loc["aghdam_askeran", "closed"] == 181
     assert table.sum(axis=1).tolist() == [181, 181]
 
