@@ -58,3 +58,17 @@ boundaries: $(VENV)/.installed-run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+# The lower bounds in pyproject.toml are the versions pinned in tests/floors.txt. This target
+# installs exactly those, into a separate .venv-floor, and runs the non-browser tests on them,
+# so a bound that stops being true (a feature or fix the code now needs from a newer release)
+# shows up as a failure here. Not part of `make test` or CI; run it after raising a dependency.
+FLOOR_VENV := .venv-floor
+
+.PHONY: test-floor
+test-floor:
+	rm -rf $(FLOOR_VENV)
+	$(PYTHON) -m venv $(FLOOR_VENV)
+	$(FLOOR_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FLOOR_VENV)/bin/python -m pip install --quiet -e ".[test]" -c tests/floors.txt
+	$(FLOOR_VENV)/bin/python -m pytest -q --ignore=tests/e2e

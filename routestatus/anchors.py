@@ -31,6 +31,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from routestatus.quotes import normalise_with_map
 
 CONTEXT = 32  # characters of prefix and suffix, enough to tell repeated phrases apart
@@ -134,19 +136,6 @@ def make_anchor(statement_id: str, source_id: str, archived_copy: str, quote: st
     )
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance: insertions, deletions and substitutions of one character."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def _tolerance(exact: str) -> int:
     # A bracketed insertion or a handful of changed marks, never a changed sentence.
     return max(4, len(exact) // 10)
@@ -189,14 +178,17 @@ def check(anchor: Anchor, text: str | None) -> Verdict:
     if at >= 0:
         end = at + len(anchor.exact)
         return Verdict(sid, "moved", f"now at {at}–{end}, was {anchor.start}–{anchor.end}", at, end)
+    # Levenshtein distance (insertions, deletions and substitutions of one character); past
+    # the tolerance it stops counting and returns tolerance + 1, which is never a match.
+    tolerance = _tolerance(anchor.exact)
     best: tuple[int, int, int] | None = None
     for start, end in _candidates(anchor, text):
         if start >= end:
             continue
-        d = edit_distance(anchor.exact, text[start:end])
+        d = Levenshtein.distance(anchor.exact, text[start:end], score_cutoff=tolerance)
         if best is None or d < best[0]:
             best = (d, start, end)
-    if best and best[0] <= _tolerance(anchor.exact):
+    if best and best[0] <= tolerance:
         d, start, end = best
         return Verdict(sid, "near", f"edit distance {d} at {start}–{end}", start, end, d)
     return Verdict(sid, "missing", f"not found in {anchor.archived_copy}")
