@@ -283,6 +283,7 @@ def _statements(rng: random.Random, n: int, curated: list[dict[str, str]], sourc
                 role,
                 organisation,
                 routes[i],
+                rng.choice(CLAIMS) if routes[i] else "none",
                 _quote(rng, languages[i]),
                 languages[i],
                 rng.choice(sources),
@@ -292,6 +293,10 @@ def _statements(rng: random.Random, n: int, curated: list[dict[str, str]], sourc
             ]
         )
     return rows
+
+
+# Claims for synthetic statements that name a road (see the codebook's claim section).
+CLAIMS = ("calls_to_open", "says_restricted", "says_blocked", "describes_conditions")
 
 
 def generate(out_dir: Path, n_events: int | str, seed: int = 0) -> Path:

@@ -61,7 +61,7 @@ from routestatus.quotes import normalise
 
 STATEMENT_COLUMNS = (
     "statement_id", "date", "date_precision", "date_basis", "speaker", "role", "organisation", "route_ids",
-    "quote", "language", "source_id", "quoted_via", "retracted", "notes",
+    "claim", "quote", "language", "source_id", "quoted_via", "retracted", "notes",
 )  # fmt: skip
 REVIEW_COLUMNS = ("kind", "road_matches", "date_flag", "paragraph", "start", "end", "already_present")
 COLUMNS = STATEMENT_COLUMNS + REVIEW_COLUMNS
@@ -88,6 +88,7 @@ class Candidate:
     role: str = ""
     organisation: str = ""
     route_ids: str = ""
+    claim: str = ""  # "none" for a passage that names no road; otherwise the curator chooses
     quote: str = ""
     language: str = "en"
     source_id: str = ""
@@ -451,6 +452,7 @@ def _row(s: _Speaker | None, quote: str, roads: tuple[str, str], **review: objec
         role=s.role if s else "",
         organisation=s.organisation if s else "",
         route_ids=roads[0],
+        claim="" if roads[0] else "none",
         road_matches=roads[1],
         quote=quote,
         language=_language(quote),

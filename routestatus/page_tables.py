@@ -76,6 +76,7 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
             "roads": statements["route_ids"]
             .fillna("")
             .map(lambda r: "; ".join(ROAD_LABELS[x] for x in r.split(";")) if r else "(names no road)"),
+            "claim": statements["claim"].fillna("") if "claim" in statements else "",
             "quote": statements["quote"],
             "language": statements["language"],
             "quote_check": [
