@@ -9,10 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from routestatus.labels import (
+    CLAIM_SYMBOLS,
     ROAD_LABELS,
     STATUS_COLOURS,
     STATUS_LABELS,
     STATUS_PATTERNS,
+    claim_label,
     show_date,
 )
 from routestatus.maplayers import MapLayers
@@ -307,5 +309,68 @@ def statements_chart(statements: pd.DataFrame) -> go.Figure:
         height=320,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"type": "category", "categoryorder": "category ascending"},
+    )
+    return fig
+
+
+def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: dict[str, str]) -> go.Figure:
+    """One road: its recorded status as bands across the range, each statement a mark on its day.
+
+    Marks are shaped by claim (one trace per claim, named in the legend) and placed in a row
+    per organisation; the hover gives speaker, claim, recorded status and the start of the
+    quote. ``rows`` are that road's rows of ``View.said_vs_passed``; ``quotes`` maps
+    statement ids to their quotes.
+    """
+    fig = go.Figure()
+    for status in dict.fromkeys(iv.status for iv in intervals):
+        # A legend entry per status; the bands themselves are shapes behind the marks.
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 12, "color": STATUS_COLOURS[status]},
+                name=f"Recorded: {STATUS_LABELS[status]}",
+                meta={"kind": "status", "status": status},
+            )
+        )
+    for iv in intervals:
+        fig.add_shape(
+            type="rect",
+            x0=pd.Timestamp(iv.start),
+            x1=pd.Timestamp(iv.end) + pd.Timedelta(days=1),
+            y0=0,
+            y1=1,
+            yref="paper",
+            fillcolor=STATUS_COLOURS[iv.status],
+            opacity=0.25,
+            line={"width": 0},
+            layer="below",
+        )
+    for claim, part in rows.groupby("claim", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(part["date"]),
+                y=part["organisation"],
+                mode="markers",
+                marker={"symbol": CLAIM_SYMBOLS.get(claim, "circle"), "size": 11, "color": "#000000"},
+                name=claim_label(claim),
+                hovertext=[
+                    f"{plot_text(r.speaker)} ({plot_text(r.organisation)}), {show_date(r.date, 'day')}<br>"
+                    f"claim: {claim_label(r.claim)}; recorded status: {STATUS_LABELS.get(r.recorded_status, '')}"
+                    f" ({r.comparison})<br>{plot_text(quotes.get(r.statement_id, '')[:160])}"
+                    for r in part.itertuples()
+                ],
+                hoverinfo="text",
+                meta={"kind": "claim", "claim": claim, "statement_ids": list(part["statement_id"])},
+            )
+        )
+    orgs = sorted(rows["organisation"].unique())
+    fig.update_layout(
+        height=120 + 28 * max(len(orgs), 1),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"type": "date"},
+        yaxis={"categoryorder": "array", "categoryarray": orgs[::-1], "type": "category"},
+        legend={"orientation": "h", "y": -0.25},
     )
     return fig

@@ -43,6 +43,27 @@ STATUS_PATTERNS = {
 }
 
 
+# Plotly marker symbols for a statement's claim: the mark's shape, with the claim in the
+# legend and the hover, so shape is never the only cue either.
+CLAIM_SYMBOLS = {
+    "says_open": "circle",
+    "says_restricted": "triangle-up",
+    "says_blocked": "x",
+    "calls_to_open": "diamond",
+    "calls_for_alternative_route": "star",
+    "rejects_alternative_route": "square-x",
+    "cites_court_order": "square",
+    "describes_alignment": "cross",
+    "describes_conditions": "circle-open",
+    "none": "circle-dot",
+}
+
+
+def claim_label(claim: str) -> str:
+    """A claim in words: ``says_open`` → ``Says open``."""
+    return claim.replace("_", " ").capitalize()
+
+
 def type_label(event_type: str) -> str:
     """An event type in words: ``protest_blockade`` → ``Protest blockade``."""
     return event_type.replace("_", " ").capitalize()

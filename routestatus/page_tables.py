@@ -103,3 +103,23 @@ def intervals_table(status: pd.DataFrame) -> pd.DataFrame:
             "evidence": status["evidence_event_ids"].fillna(""),
         }
     )
+
+
+def said_table(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``View.said_vs_passed`` in words, with the statement's source and the record's first source."""
+    urls = sources.set_index("source_id")["url"]
+    return pd.DataFrame(
+        {
+            "statement_id": rows["statement_id"],
+            "date": rows["date"].dt.strftime("%Y-%m-%d"),
+            "road": rows["route_id"].map(ROAD_LABELS),
+            "organisation": rows["organisation"],
+            "speaker": rows["speaker"],
+            "claim": rows["claim"],
+            "recorded status": rows["recorded_status"].map(STATUS_LABELS),
+            "comparison": rows["comparison"],
+            "statement source": [_first_url(s, urls) for s in rows["statement_source_id"]],
+            "evidence": rows["evidence_event_ids"].fillna(""),
+            "record source": [_first_url(s, urls) if isinstance(s, str) else None for s in rows["evidence_source_ids"]],
+        }
+    ).reset_index(drop=True)

@@ -24,10 +24,10 @@ from routestatus.export import NEUTRALISING_RULE, csv_bytes, read_csv_bytes
 from routestatus.load import Dataset
 from routestatus.paths import PROJECT_ROOT
 from routestatus.schema import Schema, load_schema
-from routestatus.view import INTERVALS, View, table_schema
+from routestatus.view import DERIVED, View, table_schema
 
 SNAPSHOT_FORMAT = 1
-TABLES = ("events", "statements", "sources", "status_intervals")
+TABLES = ("events", "statements", "sources", "status_intervals", "said_vs_passed")
 GEO_FILES = ("routes.geojson", "places.geojson")
 
 
@@ -69,7 +69,8 @@ def _readme(data: Dataset, manifest: dict) -> bytes:
         "",
         "UTF-8 with a byte-order mark (so Excel shows Armenian, Azerbaijani and Russian text "
         "correctly), CRLF line ends, RFC 4180 quoting, dates as YYYY-MM-DD, a blank cell for a "
-        "missing value. List cells (source_ids, route_ids, evidence_event_ids) are separated by ';'.",
+        "missing value. List cells (source_ids, route_ids, evidence_event_ids, evidence_source_ids) "
+        "are separated by ';'.",
         "",
         NEUTRALISING_RULE,
         "",
@@ -95,7 +96,7 @@ def _entry(name: str, when: dt.datetime) -> zipfile.ZipInfo:
 
 
 def snapshot_zip(view: View, generated_at: dt.datetime | None = None) -> bytes:
-    """The view's whole snapshot as zip bytes: the four CSVs, both map layers, README.md, manifest.json.
+    """The view's whole snapshot as zip bytes: the five CSVs, both map layers, README.md, manifest.json.
 
     ``generated_at`` (UTC, default now) is the only input besides the data and the choice,
     so two calls with the same three give the same bytes.
@@ -167,7 +168,7 @@ def read_snapshot(source: bytes | str | Path, data_schema: Schema | None = None)
         body = files.get(f"{name}.csv")
         if body is None:
             continue
-        table = INTERVALS if name == "status_intervals" else data_schema.tables[name]
+        table = DERIVED.get(name) or data_schema.tables[name]
         try:
             snap.tables[name] = read_csv_bytes(table, body)
         except ValueError as err:

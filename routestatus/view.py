@@ -26,6 +26,7 @@ from routestatus.filters import filter_events, filter_people, filter_statements
 from routestatus.isodate import not_a_day, parse_day
 from routestatus.labels import ROAD_LABELS, type_label
 from routestatus.load import Dataset
+from routestatus.saidpassed import said_vs_passed
 from routestatus.schema import Field, Table
 from routestatus.status import ROADS, UNKNOWN, Interval, clip, days_in_status, record_span, status_at
 from routestatus.typedframes import typed
@@ -373,6 +374,31 @@ INTERVALS = Table(
 )
 
 
+SAID_VS_PASSED = Table(
+    name="said_vs_passed",
+    path="said_vs_passed.csv",
+    fields=(
+        Field("statement_id", "string", "The statement (see statements.csv)."),
+        Field("date", "date", "The day the words were said."),
+        Field("route_id", "string", "A road the passage names: lachin or aghdam_askeran."),
+        Field("organisation", "string", "Whom the speaker spoke for."),
+        Field("speaker", "string", "Who spoke."),
+        Field("claim", "string", "What the passage says about the road (the codebook's claim values)."),
+        Field("recorded_status", "string", "The road's status in the record on that day."),
+        Field(
+            "comparison",
+            "string",
+            "agrees or differs for a claim about what passes (says_open, says_restricted, says_blocked), "
+            "by the codebook's rule; not compared for other claims or an unknown status.",
+        ),
+        Field("evidence_event_ids", "string", "The events (;-separated) behind the recorded status."),
+        Field("statement_source_id", "string", "Where the quote was read (see sources.csv)."),
+        Field("evidence_source_ids", "string", "The sources of those events (;-separated)."),
+    ),
+    primary_key=("statement_id", "route_id"),
+)
+
+
 @dataclass(frozen=True)
 class Card:
     """One road's status on the as-of day, and why when it is unknown."""
@@ -508,12 +534,21 @@ class View:
         statuses = self.data.schema.enum("events", "status_after")
         return days_in_status(self.intervals, c.start, c.end, statuses).loc[list(c.shown_roads)]
 
+    @cached_property
+    def said_vs_passed(self) -> pd.DataFrame:
+        """Each statement shown beside the status recorded on its day, per shown road it names."""
+        frame = said_vs_passed(self.statements, self.intervals, self.data.tables["events"], self.choice.shown_roads)
+        return typed(SAID_VS_PASSED, frame)
+
     def table(self, name: str) -> pd.DataFrame:
         """One export table (``events``, ``statements``, ``sources``, ``status_intervals``) in its declared columns."""
         frame = getattr(self, name)
         return frame[table_schema(self.data, name).columns].reset_index(drop=True)
 
 
+DERIVED = {t.name: t for t in (INTERVALS, SAID_VS_PASSED)}
+
+
 def table_schema(data: Dataset, name: str) -> Table:
     """The declared columns of one export table."""
-    return INTERVALS if name == "status_intervals" else data.schema.tables[name]
+    return DERIVED.get(name) or data.schema.tables[name]

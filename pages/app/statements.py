@@ -2,9 +2,10 @@ import streamlit as st
 
 from pages.app.sidebar import bound
 from pages.app.widgets import paged_table, problems_panel
-from routestatus.figures import statements_chart
+from routestatus.figures import said_passed_figure, statements_chart
 from routestatus.labels import ROAD_LABELS
-from routestatus.page_tables import statements_table
+from routestatus.page_tables import said_table, statements_table
+from routestatus.saidpassed import voices
 from routestatus.textsafe import md_escape
 
 PASSAGES_SHOWN = 50
@@ -59,3 +60,37 @@ paged_table(
     "statements",
     column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
 )
+
+st.header("Said vs. passed")
+st.caption(
+    "Each statement on its day, beside the status the record gives the road that day. A claim "
+    "about what passes (says open, restricted or blocked) agrees or differs with the recorded "
+    "status by the codebook's rule; calls, offers and descriptions are not compared. A difference "
+    "is not a verdict on either: the record can be wrong or late too."
+)
+if data.report.touching(("data/events.csv",)):
+    # The recorded statuses come from the events; with problems there they could be wrong.
+    st.warning("This part needs the events, and data/events.csv has problems; see Sources & method.")
+    st.stop()
+said = view.said_vs_passed
+LINKS = {c: st.column_config.LinkColumn(c, display_text="open") for c in ("statement source", "record source")}
+quotes = dict(zip(chosen["statement_id"], chosen["quote"], strict=True))
+for road in choice.shown_roads:
+    rows = said[said["route_id"].eq(road)]
+    st.subheader(ROAD_LABELS[road])
+    if rows.empty:
+        st.info("No statement in view names this road.")
+        continue
+    fig = said_passed_figure(view.clipped[road], rows, quotes)
+    st.plotly_chart(fig, key=f"said_passed_{road}", config={"displaylogo": False})
+
+differs = said[said["comparison"].eq("differs")]
+st.subheader(f"Where the claim and the recorded status differ ({len(differs)})")
+if differs.empty:
+    st.info("In this view no claim about what passes differs from the recorded status of its day.")
+else:
+    st.dataframe(said_table(differs, sources), hide_index=True, key="said_differs", column_config=LINKS)
+st.subheader("Who spoke about each road")
+st.caption("Per organisation and road, in this view: the first and last statement and the longest silence between two.")
+st.dataframe(voices(chosen, choice.shown_roads), hide_index=True, key="said_voices")
+paged_table(view, "said_vs_passed", lambda rows: said_table(rows, sources), "said_passed", column_config=LINKS)
