@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from routestatus import anchors, extract, geobuild
+from routestatus import anchors, archive, extract, geobuild
 from routestatus.csvfile import read_csv
 from routestatus.load import load_dataset
 from routestatus.paths import resolve_root
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         func=_anchor
     )
     extract.add_parser(sub)
+    archive.add_parser(sub)
     sub.add_parser(
         "verify", help="re-find every anchored quote; exit 1 if one is missing or an archived text changed"
     ).set_defaults(func=_verify)
