@@ -32,6 +32,7 @@ import hashlib
 import io
 import re
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -89,9 +90,30 @@ class _HttpRedirects(urllib.request.HTTPRedirectHandler):
 def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT) -> Page:
     """Download an HTML page within the caps; raise :class:`Refused` with the reason otherwise.
 
-    ``timeout`` bounds the whole download, not only each wait on the socket.
+    ``timeout`` bounds the whole download, headers included, not only each wait on the
+    socket: a server that trickles its answer a few bytes at a time is cut off too. The
+    download runs in a daemon thread that is abandoned when the time is up.
     """
     check_url(url)
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["page"] = _download(url, max_bytes, timeout)
+        except BaseException as err:  # handed to the caller below
+            outcome["error"] = err
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise Refused(f"not downloaded within {timeout:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["page"]
+
+
+def _download(url: str, max_bytes: int, timeout: float) -> Page:
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(
         url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9"}
@@ -178,11 +200,12 @@ def _row_csv(header: list[str], values: dict[str, str]) -> str:
     return buf.getvalue()
 
 
-def set_archived(path: Path, columns: list[str], source_id: str, archived_copy: str, digest: str) -> None:
-    """Fill one row's ``archived_copy`` and ``sha256`` in ``sources.csv``, changing no other line.
+def _archived_bytes(path: Path, columns: list[str], source_id: str, archived_copy: str, digest: str) -> bytes:
+    """``sources.csv`` with one row's ``archived_copy`` and ``sha256`` filled, changing no other line.
 
     Only the physical lines of that row are rewritten (RFC 4180, LF, quoting only where
-    needed); every other byte of the file stays as it was.
+    needed); every other byte stays as it was. Raises :class:`Refused` if the file is not a
+    clean CSV file; nothing is written here.
     """
     read = read_csv(path, path.name, columns)
     text = path.read_bytes().decode("utf-8")
@@ -195,7 +218,7 @@ def set_archived(path: Path, columns: list[str], source_id: str, archived_copy: 
     last = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines) - (1 if text.endswith("\n") else 0)
     values = dict(read.rows[index].values, archived_copy=archived_copy, sha256=digest)
     lines[first:last] = [_row_csv(columns, values).removesuffix("\n")]
-    path.write_bytes("\n".join(lines).encode("utf-8"))
+    return "\n".join(lines).encode("utf-8")
 
 
 def archive_one(root: Root, row: dict[str, str], *, force: bool, max_bytes: int, timeout: float) -> tuple[str, str]:
@@ -214,10 +237,13 @@ def archive_one(root: Root, row: dict[str, str], *, force: bool, max_bytes: int,
     if target.exists() and not force:
         raise Refused(f"{copy} already exists; use --force to replace it")
     raw = text.encode("utf-8")
-    target.write_bytes(raw)
     digest = hashlib.sha256(raw).hexdigest()
     spec = load_schema(root.datapackage).tables["sources"]
-    set_archived(root.data / spec.path, spec.columns, sid, copy, digest)
+    # Work out the edited sources.csv first: if it cannot be edited, nothing is written at all.
+    sources = root.data / spec.path
+    edited = _archived_bytes(sources, spec.columns, sid, copy, digest)
+    target.write_bytes(raw)
+    sources.write_bytes(edited)
     line = f"{sid}: archived to {copy} ({len(text)} characters, sha256 {digest})"
     if page.final_url != url:
         line += f"; redirected to {page.final_url}"

@@ -93,6 +93,8 @@ def voices(statements: pd.DataFrame, roads: Sequence[str]) -> pd.DataFrame:
     """
     rows = []
     for road in roads:
+        if statements.empty:
+            break
         names = statements["route_ids"].fillna("").str.split(";").map(lambda ids, road=road: road in ids)
         part = statements[names]
         for org, group in part.groupby("organisation", sort=True):

@@ -142,6 +142,7 @@ class Notice:
     problem: str  # e.g. "'20230901' is not a date in the form YYYY-MM-DD (for example 2023-09-19)"
     instead: str  # e.g. "Showing the whole record."
     also: tuple[str, ...] = ()  # other link keys the same problem concerns (a reversed range: from and to)
+    whose: str = "The link's"  # whose value it was: a link's, or the reader's own choice
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -149,7 +150,7 @@ class Notice:
         return (self.key, *self.also)
 
     def __str__(self) -> str:
-        return f"The link's {BY_URL[self.key].label} {self.problem}. {self.instead}"
+        return f"{self.whose} {BY_URL[self.key].label} {self.problem}. {self.instead}"
 
     def for_command(self) -> str:
         """The same problem as a command-line error."""
@@ -268,10 +269,12 @@ def _list(key: Key, raw: str | Sequence[str], options: Options, notices: list[No
     if bad:
         shown = ", ".join(repr(b if len(b) <= 40 else b[:40] + "…") for b in bad[:3])
         more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
-        if len(allowed) <= 20:
+        if not allowed:
+            known = f"it holds no {key.label}"
+        elif len(allowed) <= 20:
             known = "it holds " + ", ".join(_label(key.attr, a) for a in allowed)
         else:
-            known = f"it holds {len(allowed)} {key.label}; see the Statements page"
+            known = f"it holds {len(allowed)} {key.label}"
         instead = f"Showing all {key.label}." if not good else "Showing the others."
         notices.append(Notice(key.url, f"name {shown}{more}, not in the record ({known})", instead))
     return good

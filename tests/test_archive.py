@@ -67,6 +67,20 @@ class _Pages(BaseHTTPRequestHandler):
                     self.wfile.write(block)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up, as it should
+        elif page == "/trickle":
+            # Headers at once, then the body a few bytes at a time: each wait is short, the whole is not.
+            body = (FIXTURES / "article.html").read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for i in range(0, len(body), 200):
+                    self.wfile.write(body[i : i + 200])
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif page == "/slow":
             time.sleep(1.5)
             try:
@@ -261,7 +275,8 @@ def test_follows_a_redirect_and_reports_the_final_url(root, server, capsys):
         ("/huge-stream", ("--max-bytes", "100000"), "over the cap of 100000 bytes"),
         ("/report.pdf", (), "content type application/pdf, not HTML"),
         ("/empty", (), "the page is empty"),
-        ("/slow", ("--timeout", "0.3"), "no answer within 0.3 s"),
+        ("/slow", ("--timeout", "0.3"), "not downloaded within 0.3 s"),
+        ("/trickle", ("--timeout", "0.5"), "not downloaded within 0.5 s"),
         ("/to-ftp", (), "not an http(s) URL: ftp://127.0.0.1/article.html"),
     ],
 )
@@ -269,9 +284,22 @@ def test_refuses_and_changes_nothing(root, server, capsys, page, options, why):
     base, _ = server
     set_url(root, SOURCE, base + page)
     kept = snapshot(root)
+    started = time.monotonic()
     assert run(root, *options, SOURCE) == 1
+    assert time.monotonic() - started < 3  # a timeout bounds the whole download, not each wait
     assert capsys.readouterr().out.splitlines() == [f"{SOURCE}: refused: {why.format(base=base)}"]
     assert snapshot(root) == kept
+
+
+def test_a_sources_file_that_cannot_be_edited_leaves_everything_as_it_was(root, server, capsys):
+    base, _ = server
+    set_url(root, SOURCE, base + "/article")
+    path = root.data / "sources.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    kept = snapshot(root)
+    assert run(root, SOURCE) == 1
+    assert "not a clean CSV file" in capsys.readouterr().out
+    assert snapshot(root) == kept  # no archived text written beside an unchanged sources.csv
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/article.html", "javascript:alert(1)"])

@@ -43,7 +43,9 @@ def _pass_on(page, notice: str | None = None):
     def run() -> None:
         if notice:
             st.session_state[PAGE_NOTICE] = notice
-        st.switch_page(page, query_params=st.session_state["view"].query() or None)
+        view = st.session_state["view"]
+        query = view.query() if view.choice is not None else {}
+        st.switch_page(page, query_params=query or None)
 
     return run
 
@@ -64,7 +66,7 @@ def declare_pages():
         st.Page(_pass_on(pages[target]), title=pages[target].title, url_path=alias, visibility="hidden")
         for alias, target in ALIASES.items()
     ]
-    asked = _asked_for()
+    asked = _asked_for().strip()
     # A name Streamlit can take as a page address (one path segment) gets a hidden page of its
     # own that passes on to the Map; a nested one ("a/b") cannot be declared and keeps the dialog.
     if asked not in KNOWN and "/" not in asked:
