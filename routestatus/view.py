@@ -197,7 +197,7 @@ class Key:
     def slug(self, c: Choice, default: Choice) -> str | None:
         """The value's part of a file name, or None when it is the default (dates always appear)."""
         value = self.get(c)
-        if self.attr in ("start", "end"):
+        if self.always:  # the range's ends: every name says which days it holds
             return value.isoformat()
         if value == self.get(default):
             return None
