@@ -146,11 +146,13 @@ def _download(url: str, max_bytes: int, timeout: float) -> Page:
     except urllib.error.HTTPError as err:
         raise Refused(f"HTTP {err.code} {err.reason} from {err.url}") from err
     except urllib.error.URLError as err:
+        # A socket timeout and the overall deadline fire at about the same moment; either
+        # way the reader is told the same thing, so which one wins the race does not matter.
         if isinstance(err.reason, TimeoutError):
-            raise Refused(f"no answer within {timeout:g} s") from err
+            raise Refused(f"not downloaded within {timeout:g} s") from err
         raise Refused(f"cannot reach {urlsplit(url).hostname}: {err.reason}") from err
     except TimeoutError as err:
-        raise Refused(f"no answer within {timeout:g} s") from err
+        raise Refused(f"not downloaded within {timeout:g} s") from err
     except (OSError, ValueError) as err:  # a dropped connection, a malformed response
         raise Refused(f"download failed: {err}") from err
     body = b"".join(chunks)
