@@ -31,7 +31,7 @@ if __name__ == "__main__" and not runtime.exists():  # plain `python dashboard.p
 
 from pages.app.navigation import declare_pages  # noqa: E402  (after the server check above)
 from pages.app.sidebar import current_choice, sidebar  # noqa: E402
-from pages.app.widgets import problems_panel, snapshot_button  # noqa: E402
+from pages.app.widgets import problems_panel, search_summary, snapshot_button  # noqa: E402
 from routestatus.load import fingerprint, load_dataset  # noqa: E402
 from routestatus.paths import resolve_root  # noqa: E402
 from routestatus.status import build_intervals  # noqa: E402
@@ -72,4 +72,6 @@ if choice is None and page.title != "Sources & method":
     st.error("The data could not be loaded, so this page cannot be drawn. Sources & method lists every problem.")
     problems_panel(data.report)
 else:
+    if choice is not None:
+        search_summary(view)
     page.run()

@@ -55,9 +55,9 @@ def _snapshot(args: argparse.Namespace) -> int:
     # The same reading of the choice as a shared link, so both refuse the same values.
     options = Options.of(data)
     choice, notices = parse(from_options({k.attr: getattr(args, k.attr) for k in KEYS}), options)
-    if notices:
-        for notice in notices:
-            print(f"error: {notice.for_command()}", file=sys.stderr)
+    for notice in notices:
+        print(f"{'note' if notice.note else 'error'}: {notice.for_command()}", file=sys.stderr)
+    if any(not n.note for n in notices):
         return 2
     view = View(data, build_intervals(data.tables["events"]), choice, options)
     if args.table:
@@ -149,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
         if key.kind == "date":
             snap.add_argument(
                 key.flag, dest=key.attr, metavar="YYYY-MM-DD", help=f"{key.label} (default: {_DEFAULTS[key.attr]})"
+            )
+        elif key.kind == "text":
+            snap.add_argument(
+                key.flag,
+                dest=key.attr,
+                metavar="TEXT",
+                help="keep the events and statements holding every word of TEXT, as the dashboard's search does",
             )
         else:
             snap.add_argument(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +20,7 @@ from routestatus.csvfile import read_csv
 from routestatus.maplayers import MapLayers, map_layers
 from routestatus.paths import Root
 from routestatus.schema import Schema, load_schema
+from routestatus.search import Index
 from routestatus.typedframes import typed
 from routestatus.validate import Report, validate
 
@@ -40,6 +42,11 @@ class Dataset:
     geo_files: dict[str, bytes] = field(default_factory=dict)
     quote_checks: Verification = field(default_factory=Verification)
     map_layers: MapLayers | None = None
+
+    @cached_property
+    def search(self) -> Index:
+        """The search index of the events and statements, folded on the first search and kept."""
+        return Index(self.tables)
 
 
 def _files(root: Root) -> list[Path]:

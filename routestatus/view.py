@@ -1,7 +1,7 @@
 """The reader's view: what they chose (a :class:`Choice`) and what it shows (a :class:`View`).
 
 A choice is a date range, the day whose status is shown ("as of"), roads, event types,
-organisations and speakers. Its four written forms (the link's query, the command line,
+organisations, speakers and a search text. Its four written forms (the link's query, the command line,
 the file-name slug and the snapshot manifest's record) are all derived from one table,
 :data:`KEYS`, so a new part of the choice is declared once there and in :class:`Choice`.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from routestatus.labels import ROAD_LABELS, type_label
 from routestatus.load import Dataset
 from routestatus.saidpassed import said_vs_passed
 from routestatus.schema import Field, Table
+from routestatus.search import MAX_WORDS, Query, fold, parse_query
 from routestatus.status import ROADS, UNKNOWN, Interval, clip, days_in_status, record_span, status_at
 from routestatus.typedframes import typed
 
@@ -42,6 +44,7 @@ class Choice:
     ``asof`` is the day whose status is shown; ``None`` means the end of the range. Each
     list is in its vocabulary's order, and an empty list means "no restriction" (every
     road, every type, everyone), so a choice of every value and no choice are the same.
+    ``q`` is the search text as typed; ``""`` searches for nothing and keeps every row.
     """
 
     start: dt.date
@@ -51,6 +54,12 @@ class Choice:
     event_types: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
+    q: str = ""
+
+    @property
+    def search(self) -> Query:
+        """The search text's words as matched (none when ``q`` is empty)."""
+        return parse_query(self.q)
 
     @property
     def day(self) -> dt.date:
@@ -66,7 +75,8 @@ class Choice:
         """The canonical form of the choice.
 
         Values outside the vocabularies are dropped, a full list is emptied, the range is
-        kept inside the record and the as-of day inside the range (``None`` at its end).
+        kept inside the record and the as-of day inside the range (``None`` at its end);
+        a search text is trimmed, and emptied when it holds no word to search for.
         """
         lo, hi = options.bounds
         start, end = min(max(self.start, lo), hi), min(max(self.end, lo), hi)
@@ -79,7 +89,8 @@ class Choice:
             chosen = set(getattr(self, key.attr))
             kept = tuple(v for v in allowed if v in chosen)
             lists[key.attr] = () if len(kept) == len(allowed) else kept
-        return Choice(start, end, None if asof == end else asof, **lists)
+        q = " ".join(self.q.split())
+        return Choice(start, end, None if asof == end else asof, **lists, q=q if parse_query(q).active else "")
 
     def to_query(self, options: Options) -> dict[str, str]:
         """The link's query: every key whose value differs from the default, in :data:`KEYS` order."""
@@ -143,6 +154,7 @@ class Notice:
     instead: str  # e.g. "Showing the whole record."
     also: tuple[str, ...] = ()  # other link keys the same problem concerns (a reversed range: from and to)
     whose: str = "The link's"  # whose value it was: a link's, or the reader's own choice
+    note: bool = False  # only informs (the value was used as it is): the command line goes on
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -166,7 +178,7 @@ class Key:
     flag: str  # command-line option
     record: str  # key in the manifest's record
     label: str  # words for the reader
-    kind: str  # "date" or "list"
+    kind: str  # "date", "list" or "text"
     always: bool = False  # written on the command line even when it is the default
     listed: bool = False  # an empty list is recorded as every value of the vocabulary
     slug_rule: Callable[[tuple[str, ...]], str] | None = None  # a list's file-name part
@@ -178,6 +190,8 @@ class Key:
     def text(self, c: Choice) -> str:
         """The value as the link writes it: a day, or items joined by commas."""
         value = self.get(c)
+        if self.kind == "text":
+            return value
         return value.isoformat() if self.kind == "date" else ",".join(value)
 
     def recorded(self, c: Choice, options: Options):
@@ -185,6 +199,8 @@ class Key:
         value = c.day if self.attr == "asof" else self.get(c)
         if self.kind == "date":
             return value.isoformat()
+        if self.kind == "text":
+            return value
         return list(value or (options.values[self.attr] if self.listed else ()))
 
     def flag_words(self, c: Choice) -> list[str]:
@@ -192,6 +208,8 @@ class Key:
         value = self.get(c)
         if self.kind == "date":
             return [f"{self.flag} {value.isoformat()}"]
+        if self.kind == "text":
+            return [f"{self.flag} {shlex.quote(value)}"]
         return [f"{self.flag} {shlex.quote(v)}" for v in value]
 
     def slug(self, c: Choice, default: Choice) -> str | None:
@@ -203,6 +221,9 @@ class Key:
             return None
         if self.kind == "date":
             return f"{self.url}-{value.isoformat()}"
+        if self.kind == "text":  # the words in plain ASCII, short; a query in another script is "q-search"
+            words = re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")[:30].strip("-")
+            return f"{self.url}-{words or 'search'}"
         return self.slug_rule(value) if self.slug_rule else f"{len(value)}{self.url}"
 
 
@@ -234,6 +255,7 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("organisations", "orgs", "--organisation", "organisations", "organisations", "list"),
     Key("speakers", "speakers", "--speaker", "speakers", "speakers", "list"),
+    Key("q", "q", "--q", "q", "search text", "text"),
 )
 LIST_KEYS = tuple(k for k in KEYS if k.kind == "list")
 BY_URL = {k.url: k for k in KEYS}
@@ -294,7 +316,7 @@ def parse(params: Mapping[str, str | Sequence[str]], options: Options) -> tuple[
         value = params.get(url)
         if value is None:
             continue
-        if isinstance(value, list) and key.kind == "date":
+        if isinstance(value, list) and key.kind in ("date", "text"):
             value = value[-1] if value else ""
         if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
             notices.append(Notice(url, f"is longer than {MAX_VALUE_LENGTH} characters", "It was ignored."))
@@ -324,7 +346,28 @@ def parse(params: Mapping[str, str | Sequence[str]], options: Options) -> tuple[
         )
         asof = moved
     lists = {k.attr: _list(k, raw[k.url], options, notices) for k in LIST_KEYS if k.url in raw}
-    return Choice(start, end, asof, **lists).fit(options), notices
+    q = _search_text(raw.get("q"), notices)
+    return Choice(start, end, asof, **lists, q=q).fit(options), notices
+
+
+def _search_text(raw: str | Sequence[str] | None, notices: list[Notice]) -> str:
+    """The link's search text, with a notice when part of it cannot be searched as given."""
+    if not raw:
+        return ""
+    text = raw if isinstance(raw, str) else " ".join(raw)
+    query = parse_query(text)
+    if not query.active:
+        notices.append(Notice("q", "holds no word to search for, only punctuation", "Showing every row."))
+        return ""
+    if query.dropped:
+        kept = " ".join(text.split()[:MAX_WORDS])
+        notices.append(
+            Notice("q", f"has more than {MAX_WORDS} words", f"Searching for the first {MAX_WORDS}.", note=True)
+        )
+        text = kept
+    if query.markup:
+        notices.append(Notice("q", "looks like HTML markup", "It is searched for as plain text.", note=True))
+    return text
 
 
 def from_options(values: Mapping[str, object]) -> dict[str, str | Sequence[str]]:
@@ -459,14 +502,33 @@ class View:
 
     # The tables.
     @cached_property
+    def search(self) -> Query:
+        """The choice's search, each place name in it standing for all that place's names."""
+        query = self.choice.search
+        return self.data.search.expand(query) if query.active else query
+
+    def _searched(self, name: str) -> pd.DataFrame:
+        """Table ``name`` (events or statements) cut to the rows that hold every word searched for."""
+        table, query = self.data.tables[name], self.search
+        if not query.active:
+            return table
+        return table[self.data.search.mask(name, query)]
+
+    @cached_property
     def events(self) -> pd.DataFrame:
-        """Events in range, on the shown roads (and on both or none), of the chosen types; by date, then id."""
-        return filter_events(self.data.tables["events"], self.choice)
+        """Events in range, on the shown roads (and both or none), of the chosen types, with the words searched.
+
+        By date, then id.
+        """
+        return filter_events(self._searched("events"), self.choice)
 
     @cached_property
     def statements_in_range(self) -> pd.DataFrame:
-        """Statements in range that name a shown road or none, before the choice of people."""
-        return filter_statements(self.data.tables["statements"], self.choice)
+        """Statements in range that name a shown road or none and hold the words searched for.
+
+        Before the choice of people (the page offers the organisations and speakers of these).
+        """
+        return filter_statements(self._searched("statements"), self.choice)
 
     @cached_property
     def statements(self) -> pd.DataFrame:

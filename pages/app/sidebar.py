@@ -17,7 +17,7 @@ import streamlit as st
 from routestatus.filters import PRECISION_RULE
 from routestatus.labels import ROAD_LABELS, type_label
 from routestatus.status import ROADS
-from routestatus.view import Choice, Options, parse, refit
+from routestatus.view import MAX_VALUE_LENGTH, Choice, Options, parse, refit
 
 CHOICE, OPTIONS, NOTICES = "choice", "choice_options", "choice_notices"
 PARTIAL = "flt_range_partial"  # a range picked half-way: one day chosen so far
@@ -25,6 +25,7 @@ PARTIAL = "flt_range_partial"  # a range picked half-way: one day chosen so far
 # Widget key -> the link keys its value covers; a notice about one of those goes once the
 # reader changes the widget.
 COVERS = {
+    "flt_q": ("q",),
     "flt_range": ("from", "to", "asof"),
     "flt_asof": ("asof",),
     "flt_roads": ("roads",),
@@ -63,6 +64,8 @@ def _changed(key: str) -> None:
             choice = dataclasses.replace(choice, start=days[0], end=days[1])
     elif key == "flt_asof":
         choice = dataclasses.replace(choice, asof=value)
+    elif key == "flt_q":
+        choice = dataclasses.replace(choice, q=value or "")
     else:
         choice = dataclasses.replace(choice, **{LISTS[key]: tuple(value)})
     state[CHOICE] = choice.fit(options)
@@ -78,6 +81,8 @@ def bound(key: str) -> dict:
         value = choice.day
     elif key == "flt_roads":
         value = list(choice.shown_roads)
+    elif key == "flt_q":
+        value = choice.q
     else:
         value = list(getattr(choice, LISTS[key]))
     st.session_state[key] = value
@@ -85,10 +90,20 @@ def bound(key: str) -> dict:
 
 
 def sidebar(choice: Choice, options: Options) -> None:
-    """The notices and the shared widgets: range, status day, roads, event types."""
+    """The search box, the notices and the shared widgets: range, status day, roads, event types."""
     lo, hi = options.bounds
+    st.text_input(
+        "Search",
+        placeholder="e.g. Hakari bridge, ICJ, Berdzor",
+        max_chars=MAX_VALUE_LENGTH,
+        help="Keeps the events and statements that hold every word, on every page and in every download. "
+        "Case, accents and quote marks are ignored; a place is found by any of its names in English, "
+        "Armenian, Azerbaijani or Russian. Press Enter to search.",
+        icon=":material/search:",
+        **bound("flt_q"),
+    )
     for notice in st.session_state.get(NOTICES, []):
-        st.warning(str(notice), icon=":material/link_off:")
+        st.warning(str(notice), icon=":material/info:" if notice.note else ":material/link_off:")
     st.date_input("Date range", min_value=lo, max_value=hi, format="YYYY-MM-DD", **bound("flt_range"))
     st.date_input(
         "Status on",

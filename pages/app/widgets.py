@@ -98,6 +98,29 @@ def snapshot_button(view) -> None:
         st.caption("Snapshots are off while the data has problems (see Sources & method).")
 
 
+def search_summary(view) -> None:
+    """What the search keeps, said at the top of every page while a search is on."""
+    q = view.choice.q
+    if not q:
+        return
+    events, statements = len(view.events), len(view.statements)
+    shown = md_escape(q if len(q) <= 80 else q[:80] + "…")
+    if events or statements:
+        st.info(
+            f"{events:,} event{'s' * (events != 1)} and {statements:,} statement{'s' * (statements != 1)} "
+            f"match “{shown}” in this view. Clear the search box to see every row.",
+            icon=":material/search:",
+        )
+    else:
+        st.warning(
+            f"Nothing in this view matches “{shown}”. Every word must be found in a row: try fewer words "
+            "or another spelling, or widen the date range and the other filters. The search looks in "
+            "summaries, notes, event types, place names in four languages, quotes, speakers, roles, "
+            "organisations and the titles and publishers of sources.",
+            icon=":material/search_off:",
+        )
+
+
 def status_caption(choice) -> str:
     """Says plainly which day's status is shown and why that day."""
     why = "the end of the chosen range" if choice.asof is None else "the day chosen under “Status on”"
