@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+from routestatus.search import holds
 from routestatus.snapshot import builder, table_csv
 from routestatus.textsafe import md_escape
 
@@ -66,7 +67,7 @@ def paged_table(view, table: str, make_view, key: str, column_config=None) -> No
         first = (int(page) - 1) * PAGE_ROWS
         shown = rows.iloc[first : first + PAGE_ROWS]
         st.caption(f"Rows {first + 1:,}–{first + len(shown):,} of {total:,}; the download holds all {total:,}.")
-    st.dataframe(make_view(shown), hide_index=True, column_config=column_config, key=f"{key}_table")
+    st.dataframe(marked(make_view(shown), view), hide_index=True, column_config=column_config, key=f"{key}_table")
     st.download_button(
         "Download CSV",
         data=partial(table_csv, view, table),
@@ -96,6 +97,17 @@ def snapshot_button(view) -> None:
     )
     if not data.report.ok:
         st.caption("Snapshots are off while the data has problems (see Sources & method).")
+
+
+MARK = "background-color: rgba(255, 170, 0, 0.35)"  # the same orange as the marks in quotes
+
+
+def marked(frame, view):
+    """``frame`` with each cell that holds a searched word marked, or as it is with no search on."""
+    query = view.search
+    if not query.active or frame.empty:
+        return frame
+    return frame.style.map(lambda v: MARK if holds(v, query) else "")
 
 
 def search_summary(view) -> None:
