@@ -52,6 +52,9 @@ PAGES = {
     "statements": "pages/app/statements.py",
     "sources": "pages/app/sources.py",
 }
+# Pages measured again with a search on: a place name (found by any of its four names, a
+# regular expression per row) and a plain word, which both the curated and generated data hold.
+SEARCHED = {"timeline_search": ("pages/app/timeline.py", "Laçın road")}
 # The second range of the alternation; the first is the whole record (the default view).
 NARROW = (dt.date(2022, 12, 1), dt.date(2023, 9, 30))
 RUN_TIMEOUT = 600.0  # seconds AppTest waits for one script run
@@ -60,10 +63,11 @@ LARGE = 100_000  # sizes from here on are held to the large-data targets
 MB = 1_000_000
 
 FIGURES = (
-    *(f"warm_rerun.{p}" for p in PAGES),
-    *(f"bytes_per_rerun.{p}" for p in PAGES),
-    *(f"plotly_bytes.{p}" for p in PAGES),
-    *(f"dataframe_bytes.{p}" for p in PAGES),
+    *(f"warm_rerun.{p}" for p in (*PAGES, *SEARCHED)),
+    *(f"bytes_per_rerun.{p}" for p in (*PAGES, *SEARCHED)),
+    *(f"plotly_bytes.{p}" for p in (*PAGES, *SEARCHED)),
+    *(f"dataframe_bytes.{p}" for p in (*PAGES, *SEARCHED)),
+    "search_new_query",
     "cold_start",
     "peak_memory",
     "snapshot_zip",
@@ -289,14 +293,16 @@ def payload(at) -> dict[str, int]:
     return out
 
 
-def _warm(root: Path, page: str, path: str | None, repeat: int, budget: float, size: str) -> list[Figure]:
-    """Warm reruns of one page and of the baseline, alternated run by run; then bytes per rerun."""
+def _warm(root: Path, page: str, path: str | None, repeat: int, budget: float, size: str, q: str = "") -> list[Figure]:
+    """Warm reruns of one page (with search text ``q`` typed first) and of the baseline, alternated; then bytes."""
     from streamlit.testing.v1 import AppTest
 
     with _env(ROUTESTATUS_ROOT=str(root)), one_script_cache():
         at = _checked(AppTest.from_file(str(DASHBOARD), default_timeout=RUN_TIMEOUT).run())
         if path:
             _checked(at.switch_page(path).run())
+        if q:
+            _checked(at.text_input(key="flt_q").set_value(q).run())
         whole = tuple(at.date_input(key="flt_range").value)
         sent = payload(at)
         narrow = (max(NARROW[0], whole[0]), min(NARROW[1], whole[1]))
@@ -323,6 +329,7 @@ def _warm(root: Path, page: str, path: str | None, repeat: int, budget: float, s
         "ranges": [[d.isoformat() for d in narrow], [d.isoformat() for d in whole]],
         "baseline_rows": sent["rows"],
         "baseline_points": sent["points"],
+        **({"q": q, "rows": sent["rows"]} if q else {}),
     }
     large = size.isdigit() and int(size) >= LARGE
     target = ratio_at_most(1.3) if size == "curated" else ratio_at_most(2.0) if large else None
@@ -446,6 +453,46 @@ def _snapshot(root: Path, repeat: int, budget: float, size: str) -> list[Figure]
     ]
 
 
+def _search(root: Path, repeat: int, budget: float, size: str) -> list[Figure]:
+    """A query not asked before (no kept mask) over the whole record, against pandas' own substring test."""
+    from routestatus.load import load_dataset
+    from routestatus.paths import Root
+    from routestatus.status import build_intervals
+    from routestatus.view import View, parse
+
+    data = load_dataset(Root(root))
+    intervals = build_intervals(data.tables["events"])
+    whole = View.default(data, intervals)
+    events, statements = data.tables["events"], data.tables["statements"]
+    seconds_first, _ = _timed(lambda: data.search.haystacks("events") is not None)  # folded once per dataset
+    project: list[float] = []
+    floor: list[float] = []
+    for i in range(repeat):
+        word = f"affected {i}"  # a new query each run, so no kept mask is reused
+
+        def ours(q=word) -> int:
+            view = View(data, intervals, parse({"q": q}, whole.options)[0], whole.options)
+            return len(view.events) + len(view.statements)
+
+        def plain(q=word) -> int:
+            # The floor: case-insensitive substring tests of each word on the two main text columns.
+            keep_e = np.ones(len(events), bool)
+            keep_s = np.ones(len(statements), bool)
+            for w in q.split():
+                keep_e &= events["summary"].str.contains(w, case=False, regex=False).to_numpy(bool)
+                keep_s &= statements["quote"].str.contains(w, case=False, regex=False).to_numpy(bool)
+            return int(keep_e.sum() + keep_s.sum())
+
+        seconds, _ = _timed(ours)
+        project.append(seconds)
+        seconds, _ = _timed(plain)
+        floor.append(seconds)
+        if _spent(project, budget, repeat, f"search at {size}", i + 1):
+            break
+    details = {"rows": {"events": len(events), "statements": len(statements)}, "fold_once_seconds": seconds_first}
+    return [Figure("search_new_query", size, "s", project, floor, None, details)]
+
+
 def _validate(root: Path, repeat: int, budget: float, size: str) -> list[Figure]:
     from routestatus.paths import Root
     from routestatus.validate import validate
@@ -491,6 +538,9 @@ def measure(root: Path, size: str, repeat: int, budget: float = DEFAULT_BUDGET) 
     for page, path in PAGES.items():
         print(f"  warm reruns: {page}", file=sys.stderr)
         figures += _warm(root, page, path, repeat, budget, size)
+    for page, (path, q) in SEARCHED.items():
+        print(f"  warm reruns: {page}", file=sys.stderr)
+        figures += _warm(root, page, path, repeat, budget, size, q)
     _clear_caches()
     map_sent = next(f for f in figures if f.name == "bytes_per_rerun.map").details["project"]
     baseline_env = {"BASELINE_ROWS": str(map_sent["rows"]), "BASELINE_POINTS": str(map_sent["points"])}
@@ -498,6 +548,8 @@ def measure(root: Path, size: str, repeat: int, budget: float = DEFAULT_BUDGET) 
     figures += _cold_starts(root, repeat, budget, size, baseline_env)
     print("  snapshot export", file=sys.stderr)
     figures += _snapshot(root, repeat, budget, size)
+    print("  search", file=sys.stderr)
+    figures += _search(root, repeat, budget, size)
     print("  validate", file=sys.stderr)
     figures += _validate(root, repeat, budget, size)
     order = {name: i for i, name in enumerate(FIGURES)}
