@@ -63,3 +63,47 @@ def record_bounds() -> tuple[dt.date, dt.date]:
     live = [r for r in read("events") if r["retracted"] == "false"]
     days = [D(r["date_start"]) for r in live] + [D(r["date_end"]) for r in live if r["date_end"]]
     return min(days), max(days)
+
+
+NAMES = ("name_en", "name_hy", "name_az", "name_ru")
+
+
+def live(table: str) -> list[dict[str, str]]:
+    """A curated table's rows that are not retracted."""
+    return [r for r in read(table) if r["retracted"] == "false"]
+
+
+def expected_search(q: str) -> tuple[set[str], set[str]]:
+    """Ids of the live events and statements whose searched fields hold every word of ``q``.
+
+    A plain case-folded substring test, for queries without accents or place names (the
+    search's folding and place names are tested on their own): an event's summary, notes,
+    event type (as code and in words), its place's four names and its sources' titles and
+    publishers; a statement's quote, speaker, role, organisation, date basis and source.
+    """
+    places = {r["place_id"]: r for r in read("places")}
+    sources = {r["source_id"]: f"{r['title']} {r['publisher']}" for r in read("sources")}
+    words = q.casefold().split()
+
+    def holds(fields: list[str]) -> bool:
+        return all(any(w in f.casefold() for f in fields) for w in words)
+
+    def event_fields(row: dict[str, str]) -> list[str]:
+        place = places.get(row["place_id"], {})
+        return [
+            row["summary"],
+            row["notes"],
+            row["event_type"],
+            row["event_type"].replace("_", " "),
+            *(place.get(n, "") for n in NAMES),
+            *(sources.get(s, "") for s in row["source_ids"].split(";")),
+        ]
+
+    def statement_fields(row: dict[str, str]) -> list[str]:
+        keys = ("quote", "speaker", "role", "organisation", "date_basis")
+        return [row[k] for k in keys] + [sources.get(row["source_id"], "")]
+
+    return (
+        {r["event_id"] for r in live("events") if holds(event_fields(r))},
+        {r["statement_id"] for r in live("statements") if holds(statement_fields(r))},
+    )

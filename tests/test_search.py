@@ -1,7 +1,7 @@
 """Search: what `q` keeps, in the package, on the pages and in the downloads.
 
-The expected rows are worked out here from the CSV files with plain case-folded substring
-tests over the searched fields, not with the search module's own folding.
+The expected rows are worked out from the CSV files with plain case-folded substring tests
+over the searched fields (tests/expected.py), not with the search module's own folding.
 """
 
 import datetime as dt
@@ -17,10 +17,9 @@ from routestatus.search import MAX_WORDS, fold, mark_markdown, parse_query, span
 from routestatus.snapshot import table_csv
 from routestatus.status import build_intervals
 from routestatus.view import MAX_VALUE_LENGTH, Options, View, parse
-from tests.expected import read
+from tests.expected import expected_search, live
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-NAMES = ("name_en", "name_hy", "name_az", "name_ru")
 
 
 @pytest.fixture(scope="module")
@@ -35,42 +34,9 @@ def view_of(curated, **query):
     return View(data, intervals, choice, options), notices
 
 
-def live(table):
-    return [r for r in read(table) if r["retracted"] == "false"]
-
-
-def source_words():
-    return {r["source_id"]: f"{r['title']} {r['publisher']}" for r in read("sources")}
-
-
-def event_fields(row, places, sources):
-    place = places.get(row["place_id"], {})
-    return [
-        row["summary"],
-        row["notes"],
-        row["event_type"],
-        row["event_type"].replace("_", " "),
-        *(place.get(n, "") for n in NAMES),
-        *(sources.get(s, "") for s in row["source_ids"].split(";")),
-    ]
-
-
-def statement_fields(row, sources):
-    keys = ("quote", "speaker", "role", "organisation", "date_basis")
-    return [row[k] for k in keys] + [sources.get(row["source_id"], "")]
-
-
 @pytest.mark.parametrize("q", ["hakari", "ICJ", "Hakari bridge", "peacekeepers Stepanakert"])
 def test_a_search_returns_exactly_the_records_holding_every_word(curated, q):
-    places = {r["place_id"]: r for r in read("places")}
-    sources = source_words()
-    words = q.casefold().split()
-
-    def holds(fields):
-        return all(any(w in f.casefold() for f in fields) for w in words)
-
-    want_events = {r["event_id"] for r in live("events") if holds(event_fields(r, places, sources))}
-    want_statements = {r["statement_id"] for r in live("statements") if holds(statement_fields(r, sources))}
+    want_events, want_statements = expected_search(q)
     view, notices = view_of(curated, q=q)
     assert notices == []
     assert set(view.events["event_id"]) == want_events

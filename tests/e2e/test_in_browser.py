@@ -26,7 +26,7 @@ except ImportError:  # conftest.py skips every test here (or fails it, when a br
 else:
     expect.set_options(timeout=30_000)  # a rerun on a busy 2-core machine can take longer than the 5 s default
 
-from tests.expected import expected_events
+from tests.expected import expected_events, expected_search
 
 pytestmark = pytest.mark.e2e
 
@@ -183,6 +183,28 @@ def test_events_csv_download_is_byte_for_byte_the_command_line_snapshot(browsing
     assert from_app.read_bytes() == from_cli.read_bytes()
     rows = list(csv.DictReader(io.StringIO(from_app.read_bytes().decode("utf-8-sig"), newline="")))
     assert len(rows) == expected_events(D(lo), D(hi), road="lachin") > 0
+
+
+def test_typing_a_search_filters_the_timelines_events_table(browsing):
+    page = open_page(browsing, "status-timeline")
+    everything = len(expected_search("")[0])
+    expect(page.locator("h3", has_text="Events (")).to_have_text(f"Events ({everything})")
+    box = page.locator(".st-key-flt_q input")
+    box.click()
+    box.fill("Hakari")
+    box.press("Enter")
+    events, statements = expected_search("Hakari")
+    assert 0 < len(events) < everything
+    expect(page.locator("h3", has_text="Events (")).to_have_text(f"Events ({len(events)})")
+    expect(page.get_by_text(f"{len(events)} events and {len(statements)} statement")).to_be_visible()
+    page.wait_for_function(SETTLED)
+    assert query_of(page).get("q") == ["Hakari"]
+    # The table holds exactly those rows: its CSV is downloaded and read back.
+    with page.expect_download() as info:
+        page.locator(".st-key-events_download").get_by_role("button", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"), newline="")))
+    assert {r["event_id"] for r in rows} == events
+    assert_no_exception(browsing)
 
 
 def test_a_copied_link_opens_the_range_it_names(browsing):
