@@ -19,6 +19,7 @@ The data and its checks
 What the reader sees
 - ``status``: the status engine, per-road intervals from the events.
 - ``filters``: row predicates: which events and statements a choice keeps.
+- ``search``: which events and statements hold every word of a query, and where.
 - ``view``: the reader's choice and its forms (link, command line, file name, manifest),
   and the ``View`` that works out each table once.
 - ``labels``: words, colours and patterns for roads, statuses and event types.
@@ -29,6 +30,7 @@ What the reader sees
 
 Exports and tools
 - ``export``: the one CSV format of every download; ``snapshot``: the zip and reading it back.
+- ``citation``: the suggested citation of a view, a table or a record.
 - ``extract``: candidate statement rows from an article.
 - ``cli``: ``python -m routestatus …``.
 """
