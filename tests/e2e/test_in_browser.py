@@ -70,6 +70,16 @@ ROAD_TRACES = """() => [...document.querySelector(".st-key-map_chart .js-plotly-
     .map(t => ({route_id: t.meta.route_id, status: t.meta.status, name: t.name}))"""
 
 
+def screenshot(page, name: str) -> None:
+    """With ROUTESTATUS_SCREENSHOTS set (``make screenshots``), save the page as docs/<name>.png."""
+    shots = os.environ.get("ROUTESTATUS_SCREENSHOTS")
+    if shots:
+        page.wait_for_function(CHARTS_DRAWN)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(shots) / f"{name}.png")
+
+
 def open_page(browsing, path: str = "", **query: str):
     page = browsing.page
     page.goto(browsing.url(path, **query), wait_until="domcontentloaded")
@@ -199,6 +209,7 @@ def test_typing_a_search_filters_the_timelines_events_table(browsing):
     expect(page.get_by_text(f"{len(events)} events and {len(statements)} statement")).to_be_visible()
     page.wait_for_function(SETTLED)
     assert query_of(page).get("q") == ["Hakari"]
+    screenshot(page, "search")
     # The table holds exactly those rows: its CSV is downloaded and read back.
     with page.expect_download() as info:
         page.locator(".st-key-events_download").get_by_role("button", name="Download CSV").click()
@@ -221,15 +232,10 @@ def test_a_copied_link_opens_the_range_it_names(browsing):
 
 def test_every_page_opens_cleanly_by_address_and_by_the_sidebar(browsing):
     page = browsing.page
-    shots = os.environ.get("ROUTESTATUS_SCREENSHOTS")
     for name, path, _, title in PAGES:
         open_page(browsing, path)
         assert_page_is_clean(browsing, title)
-        if shots:
-            page.wait_for_function(CHARTS_DRAWN)
-            page.evaluate("document.fonts.ready.then(() => true)")
-            Path(shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=Path(shots) / f"{name}.png")
+        screenshot(page, name)
     # From a shared link, every page reached by the sidebar keeps the link's view.
     view = {"from": "2022-12-01", "to": "2023-06-30", "roads": "lachin"}
     open_page(browsing, **view)
