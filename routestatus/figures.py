@@ -163,15 +163,41 @@ def map_figure(
 
 
 DAY_MARKS_MAX = 400  # beyond this many marked days, events are marked by week instead
+SHORT_RANGE_DAYS = 31  # up to this many days, the date axis names each day under its middle
+MIDDAY = pd.Timedelta(hours=12)
 
 
-def event_marks(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def range_axis(intervals: list[Interval]) -> dict:
+    """A date x axis fixed to the days ``intervals`` cover: the range, as ``View.clipped`` cuts them.
+
+    Left to plotly's autorange, the axis stretched to any mark outside the range (an event
+    that began weeks earlier, a statement dated only to its month), so a one-day link showed
+    five weeks. Up to :data:`SHORT_RANGE_DAYS` days, each day is named under its middle, so
+    a one-day range reads as that day, not as the two midnights around it. ``{"type":
+    "date"}`` alone when there are no intervals.
+    """
+    if not intervals:
+        return {"type": "date"}
+    lo, hi = min(iv.start for iv in intervals), max(iv.end for iv in intervals)
+    first, after = pd.Timestamp(lo), pd.Timestamp(hi) + pd.Timedelta(days=1)
+    pad = (after - first) * 0.01  # a margin, so a mark on the first or last day is drawn whole
+    axis = {"type": "date", "autorange": False, "range": [first - pad, after + pad]}
+    days = (hi - lo).days + 1
+    if days <= SHORT_RANGE_DAYS:
+        ticks = pd.date_range(first, periods=days, freq="D")[:: -(-days // 10)] + MIDDAY  # at most 10 labels
+        axis |= {"tickvals": list(ticks), "ticktext": [t.date().isoformat() for t in ticks]}
+    return axis
+
+
+def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.DataFrame, str]:
     """Event markers for the timeline: one per lane and day (or week, when there are many days).
 
     Returns the marks (lane label, x date, count, hover text) and the unit used ("day" or
     "week"), so the figure's size depends on the range, not on the number of events.
     ``events`` are in ``filter_events``' order (date, then id), so within a lane the events
     of one day or week are consecutive rows: each mark is a run, found without grouping.
+    With ``since`` (the range's first day), an event that began earlier (it lasts into the
+    range, or is dated only to its month) is marked on that day, and its hover says so.
     """
     unit = "day" if events["date_start"].nunique() <= DAY_MARKS_MAX else "week"
     routes = events["route_id"].to_numpy(dtype=object)
@@ -179,6 +205,12 @@ def event_marks(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     days = events["date_start"].to_numpy()
     if unit == "week":
         days = days - pd.to_timedelta(events["date_start"].dt.weekday, unit="D").to_numpy()
+    early = np.zeros(len(days), dtype=bool)
+    if since is not None:
+        # Moving the early ones up to the first day keeps the rows in date order, so runs stay runs.
+        first = np.datetime64(pd.Timestamp(since), "us")
+        early = events["date_start"].to_numpy() < first
+        days = np.maximum(days, first)
     runs = []  # (lane, first row, count)
     for lane in (*ROADS, "none"):
         rows = np.flatnonzero((routes == lane) | ((routes == "both") & (lane in ROADS)))
@@ -197,6 +229,8 @@ def event_marks(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
             label = when.date().isoformat() if unit == "day" else f"week of {when.date().isoformat()}"
             shown = ", ".join(ids[run[:HOVER_EVENTS]]) + (", …" if len(run) > HOVER_EVENTS else "")
             text = f"{label}: {len(run)} events ({shown})"
+        if early[run].any():
+            text += "<br>(began before the range; marked on its first day)"
         marks.append({"lane": ROAD_LABELS[lane], "x": when, "n": len(run), "hover": text})
     return pd.DataFrame(marks, columns=["lane", "x", "n", "hover"]), unit
 
@@ -242,11 +276,12 @@ def timeline_figure(
                 meta={"status": status, "route_ids": [road for road, _ in items]},
             )
         )
-    marks, unit = event_marks(events)
+    shown = [iv for road in ROADS for iv in intervals.get(road, [])]
+    marks, unit = event_marks(events, min(iv.start for iv in shown) if shown else None)
     if not marks.empty:
         fig.add_trace(
             go.Scatter(
-                x=marks["x"],
+                x=marks["x"] + MIDDAY,  # the middle of the day, inside its bar rather than on its edge
                 y=marks["lane"],
                 mode="markers",
                 marker={
@@ -263,7 +298,7 @@ def timeline_figure(
         )
     fig.update_layout(
         barmode="overlay",
-        xaxis={"type": "date"},
+        xaxis=range_axis(shown),
         height=320,
         margin={"l": 10, "r": 10, "t": 28, "b": 10},
         yaxis={
@@ -290,12 +325,22 @@ def timeline_figure(
     return fig
 
 
-def statements_chart(statements: pd.DataFrame) -> go.Figure:
-    """Statements per organisation per road per month (stacked bars, one panel per road)."""
+def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+    """Statements per organisation per road per month (stacked bars, one panel per road).
+
+    With ``span`` (the range) no longer than :data:`SHORT_RANGE_DAYS`, per day instead, so
+    a one-week range reads as its days, not as one month; a date known only to its month
+    stays a month (``2023-09`` sorts before that month's days).
+    """
+    short = span is not None and (span[1] - span[0]).days < SHORT_RANGE_DAYS
+    dates = statements["date"]
+    period = dates.dt.strftime("%Y-%m")
+    if short:
+        period = period.where(statements["date_precision"].eq("month"), dates.dt.strftime("%Y-%m-%d"))
     frame = pd.DataFrame(
         {
             "road": statements["route_ids"].fillna("none").str.split(";"),
-            "month": statements["date"].dt.strftime("%Y-%m"),
+            "month": period,
             "organisation": statements["organisation"],
         }
     ).explode("road")
@@ -347,10 +392,12 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
             line={"width": 0},
             layer="below",
         )
+    # A statement dated only to its month may start before the range: it is drawn on the range's first day.
+    first = pd.Timestamp(min(iv.start for iv in intervals)) if intervals else None
     for claim, part in rows.groupby("claim", sort=True):
         fig.add_trace(
             go.Scatter(
-                x=pd.to_datetime(part["date"]),
+                x=pd.to_datetime(part["date"]).clip(lower=first) + MIDDAY,  # the middle of the day, inside its band
                 y=part["organisation"],
                 mode="markers",
                 marker={"symbol": CLAIM_SYMBOLS.get(claim, "circle"), "size": 11, "color": "#000000"},
@@ -369,7 +416,7 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
     fig.update_layout(
         height=120 + 28 * max(len(orgs), 1),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"type": "date"},
+        xaxis=range_axis(intervals),
         yaxis={"categoryorder": "array", "categoryarray": orgs[::-1], "type": "category"},
         legend={"orientation": "h", "y": -0.25},
     )

@@ -59,6 +59,78 @@ def quote_check(archived: bool, verdict) -> str:
     }[verdict.status]
 
 
+def quote_check_words(archived: bool, verdict) -> tuple[str, str]:
+    """The quote check in plain words for a reader, and its tone: ``checked``, ``near``, ``failed`` or ``open``.
+
+    The same verdicts as :func:`quote_check`; the tone picks the badge colour, the words
+    carry the meaning.
+    """
+    if not archived:
+        return "source not archived here; open the link to check", "open"
+    if verdict is None:
+        return "archived here, not yet checked; open the link to check", "open"
+    if verdict.status in ("verbatim", "moved"):
+        return "checked against the archived text", "checked"
+    if verdict.status == "near":
+        n = verdict.distance
+        return f"close to the archived text, not word for word ({n} character{'s' if n != 1 else ''} differ)", "near"
+    return "not found in the archived text", "failed"
+
+
+QUOTED_VIA_WORDS = {"primary": "the speaker's own publication", "secondary": "reported by another publisher"}
+
+
+def source_credit(publisher: object, published: object) -> str:
+    """A source as a reader cites it: publisher and date, e.g. ``Asbarez, 12 Sep 2023``."""
+    name = str(publisher) if isinstance(publisher, str) and publisher else "Unnamed publisher"
+    if published is None or pd.isna(published):
+        return f"{name}, no date on the page"
+    day = pd.Timestamp(published)
+    return f"{name}, {day.day} {day:%b %Y}"
+
+
+def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: dict | None = None) -> pd.DataFrame:
+    """One row per statement for the page's list: its line's parts, and what opening it shows.
+
+    The source is given by publisher and date (:func:`source_credit`) with its title and
+    link, the quote check in words (:func:`quote_check_words`), the roads as their names.
+    """
+    src = sources.set_index("source_id")
+    ids = statements["source_id"]
+    verdicts = verdicts or {}
+    checks = [
+        quote_check_words(pd.notna(a), verdicts.get(sid))
+        for a, sid in zip(ids.map(src["archived_copy"]), statements["statement_id"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "statement_id": statements["statement_id"],
+            "date": [show_date(d, p) for d, p in zip(statements["date"], statements["date_precision"], strict=True)],
+            # Text is never missing here (a required cell left empty is shown empty, not as "<NA>").
+            "date_basis": statements["date_basis"].fillna(""),
+            "speaker": statements["speaker"].fillna(""),
+            "role": statements["role"].fillna(""),
+            "organisation": statements["organisation"].fillna(""),
+            "roads": pd.Series(
+                [tuple(ROAD_LABELS[x] for x in r.split(";")) if r else () for r in statements["route_ids"].fillna("")],
+                dtype=object,
+                index=statements.index,
+            ),
+            "claim": statements["claim"].fillna("none") if "claim" in statements else "none",
+            "quote": statements["quote"].fillna(""),
+            "check": [words for words, _ in checks],
+            "check_tone": [tone for _, tone in checks],
+            "source": [
+                source_credit(p, d) for p, d in zip(ids.map(src["publisher"]), ids.map(src["published"]), strict=True)
+            ],
+            "source_title": ids.map(src["title"]).fillna(""),
+            "source_url": ids.map(src["url"]).map(safe_url),
+            "quoted_via": statements["quoted_via"].map(QUOTED_VIA_WORDS).fillna(statements["quoted_via"]).fillna(""),
+            "notes": statements["notes"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
 def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: dict | None = None) -> pd.DataFrame:
     """Statements with date at its precision, the quote's check against its archived copy, source link."""
     src = sources.set_index("source_id")

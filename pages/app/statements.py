@@ -3,12 +3,15 @@ import streamlit as st
 from pages.app.sidebar import bound
 from pages.app.widgets import paged_table, problems_panel
 from routestatus.figures import said_passed_figure, statements_chart
-from routestatus.labels import ROAD_LABELS
-from routestatus.page_tables import said_table, statements_table
+from routestatus.labels import ROAD_LABELS, claim_label
+from routestatus.page_tables import said_table, statement_list, statements_table
 from routestatus.saidpassed import voices
+from routestatus.search import mark_markdown
 from routestatus.textsafe import md_escape
 
-PASSAGES_SHOWN = 50
+PASSAGES_SHOWN = 50  # lines drawn; the table below pages through every statement
+OPENING_CHARS = 90  # of the quote on its line, cut at a word
+CHECK_COLOURS = {"checked": "green", "near": "orange", "failed": "red", "open": "gray"}
 
 view = st.session_state["view"]
 data, choice = view.data, view.choice
@@ -31,27 +34,73 @@ if chosen.empty:
     st.info("No statement in this range matches the filters. Widen the date range or clear the filters.")
     st.stop()
 
-st.plotly_chart(statements_chart(chosen), key="statements_chart", config={"displaylogo": False})
+st.plotly_chart(
+    statements_chart(chosen, (choice.start, choice.end)), key="statements_chart", config={"displaylogo": False}
+)
 sources, verdicts = data.tables["sources"], data.quote_checks.verdicts
-route_sets = chosen["route_ids"].fillna("").str.split(";")
-groups = [(ROAD_LABELS[r], route_sets.map(lambda ids, r=r: r in ids)) for r in choice.shown_roads]
-groups.append(("Passages that name no road", chosen["route_ids"].isna()))
-for label, mask in groups:
-    part = chosen[mask]
-    with st.expander(f"{label} ({len(part):,})", expanded=label == groups[0][0]):
-        # Only the first passages are written out; the table below pages through all of them.
-        for row in statements_table(part.head(PASSAGES_SHOWN), sources, verdicts).itertuples():
-            # One element per passage: quote, attribution and link in a single block.
-            link = f"  \n[source: {md_escape(row.source_id)}]({row.source})" if row.source else ""
-            st.markdown(
-                # Every line of the quote stays inside the block quote, paragraph breaks included.
-                "> " + md_escape(row.quote).replace("\n", "\n> ") + "\n\n"
-                f":gray[{md_escape(row.speaker)}, {md_escape(row.role)} ({md_escape(row.organisation)}) · "
-                f"{md_escape(row.date)} · date: {md_escape(row.date_basis)} · {md_escape(row.quote_check)} · "
-                f"{md_escape(row.statement_id)}]{link}"
-            )
-        if len(part) > PASSAGES_SHOWN:
-            st.caption(f"The first {PASSAGES_SHOWN} of {len(part):,} passages; all are in the table below.")
+
+
+def marked(text: str) -> str:
+    """Text from the data as Markdown, with the search's words highlighted (only escaped without a search)."""
+    return mark_markdown(text, choice.q)
+
+
+def opening(quote: str) -> str:
+    """The quote's first words, on one line."""
+    words = " ".join(quote.split())
+    return words if len(words) <= OPENING_CHARS else words[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def line(row) -> str:
+    """The statement's line: date, speaker, organisation, first words; then its roads, claim and check as badges."""
+    badges = [f":blue-badge[{md_escape(road)}]" for road in row.roads] or [":gray-badge[names no road]"]
+    if row.claim != "none":
+        # "says …" claims are the ones set against the record below; the words carry the meaning, not the colour.
+        colour = "violet" if row.claim.startswith("says_") else "gray"
+        badges.append(f":{colour}-badge[{md_escape(claim_label(row.claim))}]")
+    badges.append(f":{CHECK_COLOURS[row.check_tone]}-badge[{md_escape(row.check)}]")
+    parts = [
+        md_escape(row.date),
+        f"**{marked(row.speaker)}**",
+        marked(row.organisation),
+        f"“{marked(opening(row.quote))}”",
+    ]
+    return " · ".join(parts) + " " + " ".join(badges)
+
+
+def details(row) -> str:
+    """The full quote as a block quote, then who, when, the source by publisher and date, the check and the notes."""
+    source = md_escape(row.source)
+    if row.source_url:
+        source = f"[{source}]({row.source_url})"
+    title = f": {marked(row.source_title)}" if row.source_title else ""
+    who = (
+        f"**{marked(row.speaker)}**" + (f", {marked(row.role)}" if row.role else "") + f" ({marked(row.organisation)})"
+    )
+    lines = [
+        who,
+        f"**Date:** {md_escape(row.date)}; {marked(row.date_basis)}",
+        f"**Source:** {source}{title}" + (f" ({md_escape(row.quoted_via)})" if row.quoted_via else ""),
+        f"**Quote check:** {md_escape(row.check)}",
+    ]
+    if row.notes:
+        lines.append(f"**Notes:** {marked(row.notes)}")
+    lines.append(f":gray[Statement {md_escape(row.statement_id)}]")
+    # Every line of the quote stays inside the block quote, paragraph breaks included.
+    return "> " + marked(row.quote).replace("\n", "\n> ") + "\n\n" + "  \n".join(lines)
+
+
+st.subheader("Statements")
+st.caption(
+    "One line per statement: date, speaker, organisation and first words, then the roads it names, its claim "
+    "and whether its quote was checked against an archived copy of its source. Open a line for the full quote "
+    "and its source."
+)
+for row in statement_list(chosen.head(PASSAGES_SHOWN), sources, verdicts).itertuples():
+    with st.expander(line(row), key=f"statement_{row.statement_id}"):
+        st.markdown(details(row))
+if len(chosen) > PASSAGES_SHOWN:
+    st.caption(f"The first {PASSAGES_SHOWN} of {len(chosen):,} statements; all are in the table below.")
 st.subheader("Table")
 paged_table(
     view,
