@@ -166,3 +166,19 @@ def test_a_range_without_statements_says_so():
     at = run(**{"from": str(day), "to": str(day)})
     assert any("No statement in this range matches the filters" in i.value for i in at.info)
     assert not lines(at)
+
+
+def test_every_verdict_has_plain_words():
+    """Each verdict ``verify`` can give is worded, and the words differ where the verdicts mean different things."""
+    from routestatus.anchors import Verdict
+    from routestatus.page_tables import quote_check_words
+
+    words = {
+        status: quote_check_words(True, Verdict("S001", status, "", distance=2))[0]
+        for status in ("verbatim", "moved", "near", "missing")
+    }
+    assert words["verbatim"] == words["moved"] == CHECKED
+    assert "2 characters" in words["near"] and words["near"] != CHECKED
+    assert words["missing"] not in (CHECKED, words["near"])
+    assert quote_check_words(False, None)[0] == NOT_ARCHIVED
+    assert quote_check_words(True, None)[0] not in words.values()
