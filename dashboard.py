@@ -31,7 +31,8 @@ if __name__ == "__main__" and not runtime.exists():  # plain `python dashboard.p
 
 from pages.app.navigation import declare_pages  # noqa: E402  (after the server check above)
 from pages.app.sidebar import current_choice, sidebar  # noqa: E402
-from pages.app.widgets import problems_panel, search_summary, snapshot_button  # noqa: E402
+from pages.app.widgets import cite_box, problems_panel, search_summary, snapshot_button  # noqa: E402
+from routestatus.citation import link_query  # noqa: E402
 from routestatus.load import fingerprint, load_dataset  # noqa: E402
 from routestatus.paths import resolve_root  # noqa: E402
 from routestatus.status import build_intervals  # noqa: E402
@@ -55,15 +56,16 @@ def _load(root_path: str, content_hash: str):
 
 root = resolve_root()
 data, intervals, options = _load(str(root.path), fingerprint(root))
-choice = current_choice(options) if options is not None else None
+choice = current_choice(options, data) if options is not None else None
 view = View(data, intervals, choice, options)
 st.session_state["view"] = view
 if choice is not None:
     with st.sidebar:
         sidebar(choice, options)
-    st.query_params.from_dict(view.query())
+    st.query_params.from_dict(link_query(view))  # the view, and the dataset version it shows (v=)
     with st.sidebar:
         snapshot_button(view)
+        cite_box(view)
 
 page = declare_pages()
 if choice is None and page.title != "Sources & method":

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from routestatus import anchors, archive, extract, geobuild
+from routestatus.citation import today, view_citation
 from routestatus.csvfile import read_csv
 from routestatus.load import load_dataset
 from routestatus.paths import resolve_root
@@ -73,6 +74,10 @@ def _snapshot(args: argparse.Namespace) -> int:
         return 1
     roads = ", ".join(choice.shown_roads)
     print(f"wrote {out} ({len(body)} bytes) for {choice.start} to {choice.end}, status on {choice.day}, roads {roads}")
+    if args.table:
+        # The CSV holds rows only (the same bytes as the dashboard's download), so its citation goes
+        # here; the command knows no dashboard address, so the link is the query to put after it.
+        print(f"cite as: {view_citation(view, today(), table=args.table)}", file=sys.stderr)
     return 0
 
 

@@ -20,15 +20,17 @@ from pathlib import Path
 import pandas as pd
 
 from routestatus import __version__
+from routestatus.citation import view_citation
 from routestatus.export import NEUTRALISING_RULE, csv_bytes, read_csv_bytes
 from routestatus.load import Dataset
 from routestatus.paths import PROJECT_ROOT
 from routestatus.schema import Schema, load_schema
-from routestatus.view import DERIVED, View, table_schema
+from routestatus.view import View, export_schema, table_schema
 
 SNAPSHOT_FORMAT = 1
 TABLES = ("events", "statements", "sources", "status_intervals", "said_vs_passed")
 GEO_FILES = ("routes.geojson", "places.geojson")
+CITATION_FILE = "CITATION.txt"
 
 
 def table_csv(view: View, name: str) -> bytes:
@@ -61,16 +63,28 @@ def _readme(data: Dataset, manifest: dict) -> bytes:
         f"- Dataset version: {manifest['dataset_version']} (schema {manifest['schema_version']})",
         f"- Rebuild with: `{manifest['command']}` (on the same dataset version)",
         "",
+        "## How to cite it",
+        "",
+        manifest["citation"],
+        "",
+        f"The same text is in `{CITATION_FILE}` and in `manifest.json` (`citation`). The link opens the same "
+        "view in the dashboard; its `v=` names the dataset version, and a dashboard holding other data says so. "
+        "A link that starts with `?` is to be put after the dashboard's address.",
+        "",
         "`manifest.json` says when the snapshot was made and lists every file with its row count and "
-        "SHA-256. Every file but the manifest is the same whenever the same filters are applied to the "
-        "same dataset version.",
+        "SHA-256. Every CSV and map layer is the same whenever the same filters are applied to the "
+        "same dataset version; README.md, CITATION.txt and the manifest also carry the day it was made.",
         "",
         "## CSV format",
         "",
         "UTF-8 with a byte-order mark (so Excel shows Armenian, Azerbaijani and Russian text "
         "correctly), CRLF line ends, RFC 4180 quoting, dates as YYYY-MM-DD, a blank cell for a "
-        "missing value. List cells (source_ids, route_ids, evidence_event_ids, evidence_source_ids) "
-        "are separated by ';'.",
+        "missing value. List cells (source_ids, route_ids, evidence_event_ids, evidence_source_ids, "
+        "and source_urls, source_titles and source_publishers, in the order of source_ids) are separated by ';'.",
+        "",
+        "events.csv and statements.csv have the codebook's columns first, then columns written only in "
+        "exports: the cited sources' URLs, titles and publishers, the place's name and the quote check, "
+        "so each row can be cited and checked without looking up sources.csv or places.csv.",
         "",
         NEUTRALISING_RULE,
         "",
@@ -95,11 +109,13 @@ def _entry(name: str, when: dt.datetime) -> zipfile.ZipInfo:
     return info
 
 
-def snapshot_zip(view: View, generated_at: dt.datetime | None = None) -> bytes:
-    """The view's whole snapshot as zip bytes: the five CSVs, both map layers, README.md, manifest.json.
+def snapshot_zip(view: View, generated_at: dt.datetime | None = None, base_url: str = "") -> bytes:
+    """The view's whole snapshot as zip bytes: the five CSVs, both map layers, README.md, CITATION.txt, manifest.json.
 
     ``generated_at`` (UTC, default now) is the only input besides the data and the choice,
-    so two calls with the same three give the same bytes.
+    so two calls with the same three give the same bytes; its day is the citation's
+    "retrieved". ``base_url`` is the address the citation's link starts with (the
+    dashboard's page); without one the link is its query part alone.
     """
     when = (generated_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     data, choice = view.data, view.choice
@@ -117,9 +133,11 @@ def snapshot_zip(view: View, generated_at: dt.datetime | None = None) -> bytes:
         "generated_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "filters": choice.record(view.options),
         "command": choice.command_line(view.options),
+        "citation": view_citation(view, when.date(), base_url),
         "csv": {"encoding": "UTF-8 with byte-order mark", "line_end": "CRLF", "formula_rule": NEUTRALISING_RULE},
         "files": [],
     }
+    files[CITATION_FILE] = (manifest["citation"] + "\n").encode("utf-8")
     files["README.md"] = _readme(data, manifest)
     for name, body in files.items():
         entry = {"path": name, "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
@@ -168,7 +186,7 @@ def read_snapshot(source: bytes | str | Path, data_schema: Schema | None = None)
         body = files.get(f"{name}.csv")
         if body is None:
             continue
-        table = DERIVED.get(name) or data_schema.tables[name]
+        table = export_schema(data_schema, name)
         try:
             snap.tables[name] = read_csv_bytes(table, body)
         except ValueError as err:
@@ -176,6 +194,6 @@ def read_snapshot(source: bytes | str | Path, data_schema: Schema | None = None)
     return snap
 
 
-def builder(view: View) -> Callable[[], bytes]:
+def builder(view: View, base_url: str = "") -> Callable[[], bytes]:
     """A no-argument function that builds the view's zip when called (the dashboard defers it to a click)."""
-    return lambda: snapshot_zip(view)
+    return lambda: snapshot_zip(view, base_url=base_url)

@@ -23,12 +23,13 @@ from functools import cached_property
 
 import pandas as pd
 
+from routestatus.citation import EXPORT_FIELDS, export_columns
 from routestatus.filters import filter_events, filter_people, filter_statements
 from routestatus.isodate import not_a_day, parse_day
 from routestatus.labels import ROAD_LABELS, type_label
 from routestatus.load import Dataset
 from routestatus.saidpassed import said_vs_passed
-from routestatus.schema import Field, Table
+from routestatus.schema import Field, Schema, Table
 from routestatus.search import MAX_WORDS, Query, fold, parse_query
 from routestatus.status import ROADS, UNKNOWN, Interval, clip, days_in_status, record_span, status_at
 from routestatus.typedframes import typed
@@ -606,14 +607,28 @@ class View:
         return typed(SAID_VS_PASSED, frame)
 
     def table(self, name: str) -> pd.DataFrame:
-        """One export table (``events``, ``statements``, ``sources``, ``status_intervals``) in its declared columns."""
+        """One export table (``events``, ``statements``, ``sources``, ``status_intervals``) in its declared columns.
+
+        Events and statements have the codebook's columns, then the readable ones of
+        :data:`routestatus.citation.EXPORT_FIELDS` worked out for the rows of the view.
+        """
         frame = getattr(self, name)
+        if name in EXPORT_FIELDS:
+            frame = frame.assign(**export_columns(self.data, name, frame))
         return frame[table_schema(self.data, name).columns].reset_index(drop=True)
 
 
 DERIVED = {t.name: t for t in (INTERVALS, SAID_VS_PASSED)}
 
 
+def export_schema(schema: Schema, name: str) -> Table:
+    """The declared columns of one export table, from the data contract: the codebook's, then any export-only ones."""
+    if name in DERIVED:
+        return DERIVED[name]
+    table = schema.tables[name]
+    return dataclasses.replace(table, fields=table.fields + EXPORT_FIELDS.get(name, ()))
+
+
 def table_schema(data: Dataset, name: str) -> Table:
-    """The declared columns of one export table."""
-    return DERIVED.get(name) or data.schema.tables[name]
+    """The declared columns of one export table of a loaded dataset (see :func:`export_schema`)."""
+    return export_schema(data.schema, name)

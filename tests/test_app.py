@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from routestatus.citation import dataset_version
 from routestatus.cli import main
 from routestatus.labels import STATUS_COLOURS, STATUS_LABELS
 from routestatus.snapshot import builder, table_csv
@@ -82,6 +83,7 @@ def test_every_filter_is_kept_from_page_to_page():
         assert at.session_state["choice"] == view, page
         assert at.multiselect(key="flt_roads").value == ["lachin"], page
         query = {k: v if isinstance(v, str) else ",".join(v) for k, v in at.query_params.items()}
+        assert query.pop("v") == dataset_version(at.session_state["view"].data)  # the link names the data's version
         assert query == {
             "from": "2022-12-12",
             "to": "2023-06-14",

@@ -10,6 +10,7 @@ import zipfile
 import pandas as pd
 import pytest
 
+from routestatus.citation import EXPORT_FIELDS
 from routestatus.cli import main
 from routestatus.export import FORMULA_STARTS, csv_bytes, read_csv_bytes
 from routestatus.filters import filter_events, filter_statements
@@ -105,7 +106,9 @@ def test_zip_round_trip_gives_exactly_the_filtered_rows(hostile, lo, hi, roads):
     assert list(snap.tables["events"]["event_id"]) == list(expected_events["event_id"])
     expected_statements = filter_statements(data.tables["statements"], flt.choice)
     assert list(snap.tables["statements"]["statement_id"]) == list(expected_statements["statement_id"])
-    assert list(snap.tables["events"].columns) == data.schema.tables["events"].columns
+    # The codebook's columns first, then the export-only ones (routestatus.citation.EXPORT_FIELDS).
+    codebook = data.schema.tables["events"].columns
+    assert list(snap.tables["events"].columns) == codebook + [f.name for f in EXPORT_FIELDS["events"]]
 
 
 def test_hostile_text_survives_and_is_neutralised(hostile):
@@ -122,7 +125,7 @@ def test_hostile_text_survives_and_is_neutralised(hostile):
     assert "''already an apostrophe" in text
     # Dates and true/false are written as they are, never prefixed.
     assert ",2020-11-10," in text and ",false," in text
-    back = read_csv_bytes(data.schema.tables["events"], raw)
+    back = read_csv_bytes(table_schema(data, "events"), raw)
     assert set(HOSTILE) <= set(back["summary"]) and set(HOSTILE) <= set(back["notes"])
 
 

@@ -14,6 +14,7 @@ import dataclasses
 
 import streamlit as st
 
+from routestatus.citation import VERSION_KEY, version_notice
 from routestatus.filters import PRECISION_RULE
 from routestatus.labels import ROAD_LABELS, type_label
 from routestatus.status import ROADS
@@ -36,12 +37,16 @@ COVERS = {
 LISTS = {"flt_roads": "roads", "flt_types": "event_types", "st_orgs": "organisations", "st_speakers": "speakers"}
 
 
-def current_choice(options: Options) -> Choice:
-    """This session's choice: from the link on its first run, then as kept, fitted to the data as it is now."""
+def current_choice(options: Options, data=None) -> Choice:
+    """This session's choice: from the link on its first run, then as kept, fitted to the data as it is now.
+
+    With ``data``, a link made for another dataset version (its ``v=``) gets a notice on the first run.
+    """
     state = st.session_state
     if CHOICE not in state:
         choice, notices = parse(st.query_params.to_dict(), options)
-        state[NOTICES] = notices
+        version = version_notice(st.query_params.get(VERSION_KEY), data) if data is not None else None
+        state[NOTICES] = notices + ([version] if version else [])
     else:
         choice, notices = refit(state[CHOICE], options, state.get(OPTIONS))
         if notices:

@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+from routestatus.citation import today, view_citation, view_link
 from routestatus.search import holds
 from routestatus.snapshot import builder, table_csv
 from routestatus.textsafe import md_escape
@@ -78,6 +79,8 @@ def paged_table(view, table: str, make_view, key: str, column_config=None) -> No
         on_click="ignore",
         help=f"All {total:,} rows with the codebook's columns; UTF-8 CSV that Excel opens as is.",
     )
+    # Beside the button, not in the file: the CSV holds rows only, the same bytes as snapshot --table.
+    st.caption(f"Cite as: {md_escape(view_citation(view, today(), page_address(), table=table))}")
 
 
 def snapshot_button(view) -> None:
@@ -85,7 +88,7 @@ def snapshot_button(view) -> None:
     data = view.data
     st.download_button(
         "Download snapshot (zip)",
-        data=builder(view),
+        data=builder(view, page_address()),
         file_name=view.file_name("snapshot", extension="zip"),
         mime="application/zip",
         key="snapshot_download",
@@ -131,6 +134,20 @@ def search_summary(view) -> None:
             "organisations and the titles and publishers of sources.",
             icon=":material/search_off:",
         )
+
+
+def page_address() -> str:
+    """This page's address in the reader's browser, without its query; "" where unknown (links then start at ``?``)."""
+    return st.context.url or ""
+
+
+def cite_box(view) -> None:
+    """The sidebar's "Cite this view": the suggested citation, copied with one click, and the view's link."""
+    base = page_address()
+    with st.expander("Cite this view", icon=":material/format_quote:"):
+        st.code(view_citation(view, today(), base), language=None, wrap_lines=True)
+        # Angle brackets keep the address whole in Markdown whatever it holds; its query is percent-encoded.
+        st.markdown(f"[Link to this view](<{view_link(view, base)}>) (it names the dataset version, `v=`)")
 
 
 def status_caption(choice) -> str:
