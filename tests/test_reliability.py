@@ -249,7 +249,9 @@ def test_twenty_sessions_at_once_on_the_real_server(served):
             assert not [a for a in run.alerts if a[0] in ("ERROR", "WARNING")], (run.alerts, context)
             # The address bar keeps the session's view (all roads is the default, left out).
             shown = {"from": [str(start)], "to": [str(end)]} | ({"roads": [road]} if road else {})
-            assert parse_qs(run.query_string) == shown, (run.query_string, context)
+            query = parse_qs(run.query_string)
+            assert len(query.pop("v", [""])[0]) == 12, (run.query_string, context)  # the dataset version
+            assert query == shown, (run.query_string, context)
         assert first.metrics["Events in range"] == str(expected), context
         assert f"Events ({expected})" in second.headings, (second.headings, context)
     assert served.process.poll() is None  # the server is still up
