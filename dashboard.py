@@ -30,6 +30,7 @@ if __name__ == "__main__" and not runtime.exists():  # plain `python dashboard.p
     _serve()
 
 from pages.app.navigation import declare_pages  # noqa: E402  (after the server check above)
+from pages.app.record import from_link, record_query, show_record  # noqa: E402
 from pages.app.sidebar import current_choice, sidebar  # noqa: E402
 from pages.app.widgets import cite_box, problems_panel, search_summary, snapshot_button  # noqa: E402
 from routestatus.citation import link_query  # noqa: E402
@@ -62,7 +63,9 @@ st.session_state["view"] = view
 if choice is not None:
     with st.sidebar:
         sidebar(choice, options)
-    st.query_params.from_dict(link_query(view))  # the view, and the dataset version it shows (v=)
+    from_link(data)  # an open record (?event=, ?statement=) is kept in the link beside the view
+    # The view, the dataset version it shows (v=) and any open record.
+    st.query_params.from_dict({**link_query(view), **record_query()})
     with st.sidebar:
         snapshot_button(view)
         cite_box(view)
@@ -76,4 +79,5 @@ if choice is None and page.title != "Sources & method":
 else:
     if choice is not None:
         search_summary(view)
-    page.run()
+    if not show_record(view, page):  # an open record takes the place of the page
+        page.run()

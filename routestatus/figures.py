@@ -421,3 +421,74 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
         legend={"orientation": "h", "y": -0.25},
     )
     return fig
+
+
+PLACE_ZOOM = 9  # the place and some 30 km around it: the road it is on and the nearest places
+
+
+def place_figure(
+    layers: MapLayers,
+    place_id: str,
+    name: str,
+    day: dt.date,
+    roads: tuple[str, ...] = ROADS,
+    style: str = OFFLINE_STYLE,
+) -> go.Figure:
+    """A small map centred on one place: base map, each road's course in use on ``day``, other places, the place.
+
+    Drawn like :func:`map_figure` (bundled layers on the ``white-bg`` style, nothing fetched);
+    the roads are grey, since a record's status is given in words beside the map.
+    """
+    fig = go.Figure()
+    fig.add_trace(
+        _line(layers.basemap_lon, layers.basemap_lat, 1, "#888888", "Borders (Natural Earth)", {"kind": "basemap"})
+    )
+    for road in roads:
+        course = layers.course_on(road, day)
+        if course is not None:
+            fig.add_trace(
+                _line(
+                    course.lon,
+                    course.lat,
+                    3,
+                    "#777777",
+                    ROAD_LABELS[road],
+                    {"kind": "road", "route_id": road, "alignment_id": course.alignment_id},
+                    f"{ROAD_LABELS[road]} on {day}<br>{plot_text(course.name)}",
+                )
+            )
+    others = layers.places[layers.places["place_id"].ne(place_id)]
+    fig.add_trace(
+        go.Scattermap(
+            lon=others["lon"],
+            lat=others["lat"],
+            mode="markers",
+            marker={"size": 7, "color": "#555555"},
+            name="Other places",
+            hovertext=others["hover"],
+            hoverinfo="text",
+            meta={"kind": "places"},
+        )
+    )
+    here = layers.places[layers.places["place_id"].eq(place_id)]
+    fig.add_trace(
+        go.Scattermap(
+            lon=here["lon"],
+            lat=here["lat"],
+            # Markers only: a text label on a map needs glyphs from a font server, and nothing may be fetched.
+            mode="markers",
+            marker={"size": 16, "color": "#0072B2"},
+            name=plot_text(name),
+            hovertext=here["hover"],
+            hoverinfo="text",
+            meta={"kind": "place", "place_id": place_id},
+        )
+    )
+    center = {"lat": float(here["lat"].iloc[0]), "lon": float(here["lon"].iloc[0])} if len(here) else MAP_CENTER
+    fig.update_layout(
+        map={"style": style, "center": center, "zoom": PLACE_ZOOM if len(here) else MAP_ZOOM},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        height=320,
+        showlegend=False,
+    )
+    return fig

@@ -20,12 +20,21 @@ def _first_url(ids: str, urls: pd.Series) -> str | None:
     return None
 
 
+def record_link(kind: str, record_id: str) -> str:
+    """The link that opens one record (``kind`` ``event`` or ``statement``), e.g. ``./?event=E025``.
+
+    Relative, so it opens the record on the dashboard it was clicked in, from any page's address.
+    """
+    return f"./?{kind}={record_id}"
+
+
 def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Events with dates shown at their precision, road and status in words, first source link."""
+    """Events with dates shown at their precision, road and status in words, first source link, record link."""
     urls = sources.set_index("source_id")["url"]
     return pd.DataFrame(
         {
             "event_id": events["event_id"],
+            "record": [record_link("event", i) for i in events["event_id"]],
             "date": [show_date(d, p) for d, p in zip(events["date_start"], events["date_precision"], strict=True)],
             "date_end": [
                 show_date(d, p) if pd.notna(d) else ""
@@ -132,13 +141,14 @@ def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: di
 
 
 def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: dict | None = None) -> pd.DataFrame:
-    """Statements with date at its precision, the quote's check against its archived copy, source link."""
+    """Statements with date at its precision, the quote's check against its archived copy, source and record links."""
     src = sources.set_index("source_id")
     archived = statements["source_id"].map(src["archived_copy"]).notna()
     verdicts = verdicts or {}
     return pd.DataFrame(
         {
             "statement_id": statements["statement_id"],
+            "record": [record_link("statement", i) for i in statements["statement_id"]],
             "date": [show_date(d, p) for d, p in zip(statements["date"], statements["date_precision"], strict=True)],
             "date_precision": statements["date_precision"],
             "date_basis": statements["date_basis"],

@@ -1,8 +1,9 @@
 import streamlit as st
 
-from pages.app.widgets import problems_panel, status_caption
+from pages.app.widgets import paged_table, problems_panel, status_caption
 from routestatus.figures import map_figure
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_date
+from routestatus.page_tables import events_table, record_link
 from routestatus.textsafe import md_escape, safe_url
 
 view = st.session_state["view"]
@@ -28,7 +29,8 @@ for col, card in zip(st.columns(len(cards)), cards.values(), strict=True):
             st.write(f"Unknown: {card.why_unknown}.")
         if iv.evidence and iv.status != "unknown":
             ev = all_events[all_events["event_id"].eq(iv.evidence[-1])].iloc[0]
-            st.write(f"Since {show_date(iv.start, iv.precision)}, per event {iv.evidence[-1]}:")
+            eid = iv.evidence[-1]
+            st.markdown(f"Since {show_date(iv.start, iv.precision)}, per event [{eid}]({record_link('event', eid)}):")
             st.caption(md_escape(ev["summary"]))
             sid = ev["source_ids"].split(";")[0]
             url = safe_url(sources.loc[sid, "url"]) if sid in sources.index else None
@@ -51,3 +53,16 @@ if data.map_layers is not None:
     )
 else:
     st.warning("The map layers could not be read; see Sources & method.")
+
+# The events on the map, each with a link to its record.
+with st.expander(f"Events in range ({len(events):,})"):
+    paged_table(
+        view,
+        "events",
+        lambda rows: events_table(rows, data.tables["sources"]),
+        "map_events",
+        column_config={
+            "record": st.column_config.LinkColumn("record", display_text="open", help="Opens the record in a new tab"),
+            "source": st.column_config.LinkColumn("source", display_text="open"),
+        },
+    )

@@ -14,6 +14,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from pages.app.record import record_query
+
 HERE = Path(__file__).resolve().parent
 PAGE_NOTICE = "page_notice"
 
@@ -45,6 +47,7 @@ def _pass_on(page, notice: str | None = None):
             st.session_state[PAGE_NOTICE] = notice
         view = st.session_state["view"]
         query = view.query() if view.choice is not None else {}
+        query = {**query, **record_query()}  # an open record goes on with the reader
         st.switch_page(page, query_params=query or None)
 
     return run

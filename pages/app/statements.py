@@ -107,7 +107,10 @@ paged_table(
     "statements",
     lambda rows: statements_table(rows, sources, verdicts),
     "statements",
-    column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
+    column_config={
+        "record": st.column_config.LinkColumn("record", display_text="open", help="Opens the record in a new tab"),
+        "source": st.column_config.LinkColumn("source", display_text="open"),
+    },
 )
 
 st.header("Said vs. passed")

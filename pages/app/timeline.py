@@ -28,7 +28,10 @@ paged_table(
     "events",
     lambda rows: events_table(rows, data.tables["sources"]),
     "events",
-    column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
+    column_config={
+        "record": st.column_config.LinkColumn("record", display_text="open", help="Opens the record in a new tab"),
+        "source": st.column_config.LinkColumn("source", display_text="open"),
+    },
 )
 
 st.subheader(f"Status intervals ({len(view.status_intervals)})")
