@@ -20,7 +20,7 @@ CAP = int(re.search(r"^PASSAGES_SHOWN = (\d+)", (ROOT / PAGE).read_text(encoding
 D = dt.date.fromisoformat
 NOT_ARCHIVED = "source not archived here; open the link to check"
 CHECKED = "checked against the archived text"
-STATEMENT_ID = re.compile(r":gray\[Statement (S\d+)\]")
+STATEMENT_ID = re.compile(r"\[Statement (S\d+): its record\]\(\./\?statement=S\d+\)")
 LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\]\\])*)\]\((https?://[^)\s]+)\)")
 
 

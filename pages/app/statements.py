@@ -4,7 +4,7 @@ from pages.app.sidebar import bound
 from pages.app.widgets import paged_table, problems_panel
 from routestatus.figures import said_passed_figure, statements_chart
 from routestatus.labels import ROAD_LABELS, claim_label
-from routestatus.page_tables import said_table, statement_list, statements_table
+from routestatus.page_tables import record_link, said_table, statement_list, statements_table
 from routestatus.saidpassed import voices
 from routestatus.search import mark_markdown
 from routestatus.textsafe import md_escape
@@ -42,7 +42,7 @@ sources, verdicts = data.tables["sources"], data.quote_checks.verdicts
 
 def marked(text: str) -> str:
     """Text from the data as Markdown, with the search's words highlighted (only escaped without a search)."""
-    return mark_markdown(text, choice.q)
+    return mark_markdown(text, view.search)  # the search as matched: a place's other names are marked too
 
 
 def opening(quote: str) -> str:
@@ -85,7 +85,7 @@ def details(row) -> str:
     ]
     if row.notes:
         lines.append(f"**Notes:** {marked(row.notes)}")
-    lines.append(f":gray[Statement {md_escape(row.statement_id)}]")
+    lines.append(f"[Statement {md_escape(row.statement_id)}: its record]({record_link('statement', row.statement_id)})")
     # Every line of the quote stays inside the block quote, paragraph breaks included.
     return "> " + marked(row.quote).replace("\n", "\n> ") + "\n\n" + "  \n".join(lines)
 
