@@ -26,7 +26,7 @@ except ImportError:  # conftest.py skips every test here (or fails it, when a br
 else:
     expect.set_options(timeout=30_000)  # a rerun on a busy 2-core machine can take longer than the 5 s default
 
-from tests.expected import expected_events, expected_search
+from tests.expected import expected_events, expected_search, read
 
 pytestmark = pytest.mark.e2e
 
@@ -220,6 +220,45 @@ def test_typing_a_search_filters_the_timelines_events_table(browsing):
     rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"), newline="")))
     assert {r["event_id"] for r in rows} == events
     assert_no_exception(browsing)
+
+
+def test_a_copied_record_link_opens_that_record_on_a_fresh_tab(browsing):
+    # The fixture is a fresh browser context, one that has never opened the dashboard: a link
+    # shared by someone else, opened in a new tab.
+    event = next(r for r in read("events") if r["event_id"] == "E025")
+    page = open_page(browsing, event="E025")
+    expect(page.locator("h1")).to_contain_text("E025")
+    expect(page.get_by_text(event["summary"], exact=False).first).to_be_visible()
+    back = page.get_by_role("button", name="Back to Map")
+    expect(back).to_be_visible()
+    cite = page.locator('[data-testid="stCode"]').filter(has_text="event E025")
+    expect(cite).to_contain_text("routestatus curated dataset, version ")
+    expect(cite).to_contain_text("?event=E025&v=")
+    assert query_of(page).get("event") == ["E025"]  # the address still names the record
+    screenshot(page, "record")
+    back.click()
+    expect(page.locator("h1")).to_have_text("Where could traffic pass?")
+    page.wait_for_function(SETTLED)
+    assert "event" not in query_of(page)
+    assert browsing.offsite == []
+    assert browsing.unexplained_errors() == []
+
+
+def test_the_cite_box_gives_the_views_citation_and_link(browsing):
+    page = open_page(browsing, "status-timeline", q="Hakari", **{"from": "2022-12-12", "to": "2023-09-30"})
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Cite this view").click()
+    cite = sidebar.locator('[data-testid="stCode"]')
+    expect(cite).to_contain_text("routestatus curated dataset, version ")
+    expect(cite).to_contain_text("Hakari")
+    link = sidebar.get_by_role("link", name="Link to this view")
+    href = link.get_attribute("href")
+    assert parse_qs(urlsplit(href).query).get("q") == ["Hakari"], href
+    assert href.startswith(browsing.url("status-timeline")), href
+    cite.scroll_into_view_if_needed()
+    shots = os.environ.get("ROUTESTATUS_SCREENSHOTS")
+    if shots:
+        sidebar.screenshot(path=Path(shots) / "cite.png")
 
 
 def test_a_copied_link_opens_the_range_it_names(browsing):
