@@ -193,6 +193,7 @@ def said_table(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "statement_id": rows["statement_id"],
+            "record": [record_link("statement", sid) for sid in rows["statement_id"]],
             "date": rows["date"].dt.strftime("%Y-%m-%d"),
             "road": rows["route_id"].map(ROAD_LABELS),
             "organisation": rows["organisation"],

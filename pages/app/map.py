@@ -1,6 +1,6 @@
 import streamlit as st
 
-from pages.app.widgets import paged_table, problems_panel, status_caption
+from pages.app.widgets import TABLE_LINKS, paged_table, problems_panel, status_caption
 from routestatus.figures import map_figure
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_date
 from routestatus.page_tables import events_table, record_link
@@ -61,8 +61,5 @@ with st.expander(f"Events in range ({len(events):,})"):
         "events",
         lambda rows: events_table(rows, data.tables["sources"]),
         "map_events",
-        column_config={
-            "record": st.column_config.LinkColumn("record", display_text="open", help="Opens the record in a new tab"),
-            "source": st.column_config.LinkColumn("source", display_text="open"),
-        },
+        column_config=TABLE_LINKS,
     )

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from pages.app.widgets import problems_panel
+from pages.app.widgets import RECORD_COLUMN, problems_panel
 from routestatus.citation import cite, dataset_version
 from routestatus.figures import place_figure
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS
@@ -26,7 +26,6 @@ from routestatus.record import KINDS, Record, asked, build, lookup
 from routestatus.textsafe import md_escape
 
 RECORD, RECORD_NOTICE, RECORD_ALSO = "record", "record_notice", "record_also"
-LINK = st.column_config.LinkColumn("record", display_text="open", help="Opens the record in a new tab")
 
 
 def from_link(data) -> None:
@@ -158,7 +157,7 @@ def _draw(record: Record, view) -> None:
                 for n in record.nearby
             ]
         )
-        st.dataframe(near, hide_index=True, key="record_nearby", column_config={"record": LINK})
+        st.dataframe(near, hide_index=True, key="record_nearby", column_config={"record": RECORD_COLUMN})
     elif not any(r.concerned for r in record.roads):
         st.caption(f"This {record.kind} is about no road, so none is matched.")
     else:

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from pages.app.sidebar import bound
-from pages.app.widgets import paged_table, problems_panel
+from pages.app.widgets import RECORD_COLUMN, TABLE_LINKS, paged_table, problems_panel
 from routestatus.figures import said_passed_figure, statements_chart
 from routestatus.labels import ROAD_LABELS, claim_label
 from routestatus.page_tables import record_link, said_table, statement_list, statements_table
@@ -107,10 +107,7 @@ paged_table(
     "statements",
     lambda rows: statements_table(rows, sources, verdicts),
     "statements",
-    column_config={
-        "record": st.column_config.LinkColumn("record", display_text="open", help="Opens the record in a new tab"),
-        "source": st.column_config.LinkColumn("source", display_text="open"),
-    },
+    column_config=TABLE_LINKS,
 )
 
 st.header("Said vs. passed")
@@ -125,7 +122,9 @@ if data.report.touching(("data/events.csv",)):
     st.warning("This part needs the events, and data/events.csv has problems; see Sources & method.")
     st.stop()
 said = view.said_vs_passed
-LINKS = {c: st.column_config.LinkColumn(c, display_text="open") for c in ("statement source", "record source")}
+LINKS = {"record": RECORD_COLUMN} | {
+    c: st.column_config.LinkColumn(c, display_text="open") for c in ("statement source", "record source")
+}
 quotes = dict(zip(chosen["statement_id"], chosen["quote"], strict=True))
 for road in choice.shown_roads:
     rows = said[said["route_id"].eq(road)]

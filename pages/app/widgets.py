@@ -47,6 +47,10 @@ def problems_panel(report, depends_on: tuple[str, ...] | None = None, per_row: t
     return False
 
 
+# The link columns of the events and statements tables: each row's own record, its first source.
+RECORD_COLUMN = st.column_config.LinkColumn("record", display_text="open", help="Opens the record in a new tab")
+TABLE_LINKS = {"record": RECORD_COLUMN, "source": st.column_config.LinkColumn("source", display_text="open")}
+
 PAGE_ROWS = 500  # rows sent to the browser at once; a download always holds them all
 
 
