@@ -347,27 +347,34 @@ def parse(params: Mapping[str, str | Sequence[str]], options: Options) -> tuple[
         )
         asof = moved
     lists = {k.attr: _list(k, raw[k.url], options, notices) for k in LIST_KEYS if k.url in raw}
-    q = _search_text(raw.get("q"), notices)
+    q = search_text(raw.get("q"), notices)
     return Choice(start, end, asof, **lists, q=q).fit(options), notices
 
 
-def _search_text(raw: str | Sequence[str] | None, notices: list[Notice]) -> str:
-    """The link's search text, with a notice when part of it cannot be searched as given."""
+def search_text(raw: str | Sequence[str] | None, notices: list[Notice], whose: str = "The link's") -> str:
+    """The search text to use for ``raw``, adding to ``notices`` when part of it cannot be searched as given.
+
+    ``whose`` words whose text it was: a link's, or the reader's own (typed in the box).
+    """
     if not raw:
         return ""
     text = raw if isinstance(raw, str) else " ".join(raw)
     query = parse_query(text)
     if not query.active:
-        notices.append(Notice("q", "holds no word to search for, only punctuation", "Showing every row."))
+        notices.append(Notice("q", "holds no word to search for, only punctuation", "Showing every row.", whose=whose))
         return ""
     if query.dropped:
         kept = " ".join(text.split()[:MAX_WORDS])
         notices.append(
-            Notice("q", f"has more than {MAX_WORDS} words", f"Searching for the first {MAX_WORDS}.", note=True)
+            Notice(
+                "q", f"has more than {MAX_WORDS} words", f"Searching for the first {MAX_WORDS}.", whose=whose, note=True
+            )
         )
         text = kept
     if query.markup:
-        notices.append(Notice("q", "looks like HTML markup", "It is searched for as plain text.", note=True))
+        notices.append(
+            Notice("q", "looks like HTML markup", "It is searched for as plain text.", whose=whose, note=True)
+        )
     return text
 
 

@@ -168,3 +168,14 @@ def test_the_search_is_part_of_every_written_form(curated):
     assert choice.record(options)["q"] == "Hakari bridge"
     assert view.file_name("events").endswith("_q-hakari-bridge.csv")
     assert dt.date(2023, 6, 30) == choice.end
+
+
+def test_typing_only_punctuation_says_so_and_shows_every_row():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    everything = len(at.session_state["view"].events)
+    at.text_input(key="flt_q").set_value("?!").run()
+    assert not at.exception
+    assert any(w.value.startswith("Your search text holds no word") for w in at.sidebar.warning)
+    assert len(at.session_state["view"].events) == everything
+    at.text_input(key="flt_q").set_value("Hakari").run()  # a new search clears the notice
+    assert not any("search text" in w.value for w in at.sidebar.warning)

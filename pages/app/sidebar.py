@@ -18,7 +18,7 @@ from routestatus.citation import VERSION_KEY, version_notice
 from routestatus.filters import PRECISION_RULE
 from routestatus.labels import ROAD_LABELS, type_label
 from routestatus.status import ROADS
-from routestatus.view import MAX_VALUE_LENGTH, Choice, Options, parse, refit
+from routestatus.view import MAX_VALUE_LENGTH, Choice, Notice, Options, parse, refit, search_text
 
 CHOICE, OPTIONS, NOTICES = "choice", "choice_options", "choice_notices"
 PARTIAL = "flt_range_partial"  # a range picked half-way: one day chosen so far
@@ -70,11 +70,14 @@ def _changed(key: str) -> None:
     elif key == "flt_asof":
         choice = dataclasses.replace(choice, asof=value)
     elif key == "flt_q":
-        choice = dataclasses.replace(choice, q=value or "")
+        typed: list[Notice] = []
+        choice = dataclasses.replace(choice, q=search_text(value, typed, whose="Your"))
     else:
         choice = dataclasses.replace(choice, **{LISTS[key]: tuple(value)})
     state[CHOICE] = choice.fit(options)
     state[NOTICES] = [n for n in state.get(NOTICES, []) if not set(n.keys) & set(COVERS[key])]
+    if key == "flt_q":
+        state[NOTICES] += typed
 
 
 def bound(key: str) -> dict:
