@@ -358,6 +358,12 @@ def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | N
     return fig
 
 
+def _translucent(colour: str, alpha: float) -> str:
+    """``#rrggbb`` as ``rgba(r, g, b, alpha)``."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
 def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: dict[str, str]) -> go.Figure:
     """One road: its recorded status as bands across the range, each statement a mark on its day.
 
@@ -367,30 +373,27 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
     statement ids to their quotes.
     """
     fig = go.Figure()
+    # The bands: one filled trace per status (rectangles joined by gaps), on a hidden 0-1 axis
+    # under the marks. A layout shape per interval costs plotly about a millisecond each, and
+    # a range holds thousands of intervals on a large record.
     for status in dict.fromkeys(iv.status for iv in intervals):
-        # A legend entry per status; the bands themselves are shapes behind the marks.
+        xs: list = []
+        for iv in intervals:
+            if iv.status == status:
+                x0, x1 = pd.Timestamp(iv.start), pd.Timestamp(iv.end) + pd.Timedelta(days=1)
+                xs += [x0, x1, x1, x0, x0, None]
         fig.add_trace(
             go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"symbol": "square", "size": 12, "color": STATUS_COLOURS[status]},
+                x=xs,
+                y=[0, 0, 1, 1, 0, None] * (len(xs) // 6),
+                yaxis="y",
+                mode="none",
+                fill="toself",
+                fillcolor=_translucent(STATUS_COLOURS[status], 0.25),
+                hoverinfo="skip",
                 name=f"Recorded: {STATUS_LABELS[status]}",
                 meta={"kind": "status", "status": status},
             )
-        )
-    for iv in intervals:
-        fig.add_shape(
-            type="rect",
-            x0=pd.Timestamp(iv.start),
-            x1=pd.Timestamp(iv.end) + pd.Timedelta(days=1),
-            y0=0,
-            y1=1,
-            yref="paper",
-            fillcolor=STATUS_COLOURS[iv.status],
-            opacity=0.25,
-            line={"width": 0},
-            layer="below",
         )
     # A statement dated only to its month may start before the range: it is drawn on the range's first day.
     first = pd.Timestamp(min(iv.start for iv in intervals)) if intervals else None
@@ -409,6 +412,7 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
                     for r in part.itertuples()
                 ],
                 hoverinfo="text",
+                yaxis="y2",
                 meta={"kind": "claim", "claim": claim, "statement_ids": list(part["statement_id"])},
             )
         )
@@ -417,7 +421,15 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
         height=120 + 28 * max(len(orgs), 1),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis=range_axis(intervals),
-        yaxis={"categoryorder": "array", "categoryarray": orgs[::-1], "type": "category"},
+        # The bands' axis, hidden; the organisations' axis overlays it, so the marks are drawn on top.
+        yaxis={"range": [0, 1], "visible": False, "fixedrange": True},
+        yaxis2={
+            "categoryorder": "array",
+            "categoryarray": orgs[::-1],
+            "type": "category",
+            "overlaying": "y",
+            "side": "left",
+        },
         legend={"orientation": "h", "y": -0.25},
     )
     return fig

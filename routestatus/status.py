@@ -14,6 +14,7 @@ Rules (also in docs/dashboard.md):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -85,9 +86,12 @@ def build_intervals(events: pd.DataFrame) -> dict[str, list[Interval]]:
 
 def status_at(intervals: dict[str, list[Interval]], route_id: str, day: dt.date) -> Interval:
     """The interval holding ``day`` on ``route_id``; an ``unknown`` day-interval outside the record."""
-    for interval in intervals.get(route_id, []):
-        if interval.start <= day <= interval.end:
-            return interval
+    # A road's intervals are in date order and do not overlap, so a binary search finds the
+    # one that starts last on or before the day (a page asks for thousands of days at once).
+    road = intervals.get(route_id, [])
+    i = bisect.bisect_right(road, day, key=lambda iv: iv.start) - 1
+    if i >= 0 and road[i].start <= day <= road[i].end:
+        return road[i]
     return Interval(route_id, UNKNOWN, day, day)
 
 

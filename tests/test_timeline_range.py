@@ -47,7 +47,9 @@ def assert_axis_is_the_range(spec: dict, lo: dt.date, hi: dt.date) -> None:
     assert start - margin <= first <= start, (first, lo)
     assert after <= last <= after + margin, (last, hi)
     for trace in spec["data"]:
-        if trace.get("type") == "scatter" and trace.get("x") and trace["x"][0] is not None:
+        if trace.get("meta", {}).get("kind") == "status":  # a band: rectangles from a day's start to the next's
+            assert all(start <= when(x) <= after for x in trace["x"] if x is not None), trace.get("name")
+        elif trace.get("type") == "scatter" and trace.get("x") and trace["x"][0] is not None:
             # Every mark lies on a day of the range.
             assert all(start <= when(x) < after for x in trace["x"]), trace.get("name")
 
