@@ -22,6 +22,7 @@ import pandas as pd
 from routestatus import __version__
 from routestatus.citation import view_citation
 from routestatus.export import NEUTRALISING_RULE, csv_bytes, read_csv_bytes
+from routestatus.gis import GPKG_FILE, LAYERS, gis_files
 from routestatus.load import Dataset
 from routestatus.paths import PROJECT_ROOT
 from routestatus.schema import Schema, load_schema
@@ -45,7 +46,7 @@ def _routes_layer(raw: bytes, roads: Sequence[str]) -> bytes:
     return (json.dumps(layer, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _readme(data: Dataset, manifest: dict) -> bytes:
+def _readme(data: Dataset, manifest: dict, layers: dict | None = None) -> bytes:
     f = manifest["filters"]
     lines = [
         "# routestatus snapshot",
@@ -72,8 +73,8 @@ def _readme(data: Dataset, manifest: dict) -> bytes:
         "A link that starts with `?` is to be put after the dashboard's address.",
         "",
         "`manifest.json` says when the snapshot was made and lists every file with its row count and "
-        "SHA-256. Every CSV and map layer is the same whenever the same filters are applied to the "
-        "same dataset version; README.md, CITATION.txt and the manifest also carry the day it was made.",
+        "SHA-256. Every CSV and GeoJSON file is the same whenever the same filters are applied to the "
+        f"same dataset version; README.md, CITATION.txt, {GPKG_FILE} and the manifest also carry the day it was made.",
         "",
         "## CSV format",
         "",
@@ -98,8 +99,36 @@ def _readme(data: Dataset, manifest: dict) -> bytes:
         for fl in table_schema(data, name).fields:
             values = f" Values: {', '.join(fl.enum)}." if fl.enum else ""
             lines.append(f"- `{fl.name}` ({fl.type}): {fl.description}{values}")
-    lines += ["", "routes.geojson and places.geojson: the map layers (WGS 84, RFC 7946).", ""]
+    lines += ["", *_gis_readme(layers or {}), ""]
     return "\n".join(lines).encode("utf-8")
+
+
+def _gis_readme(layers: dict) -> list[str]:
+    """The README's words on the map files: what each layer holds and its fields, and what opens them."""
+    if not layers:  # the map layers did not load (validate says why): no GIS files were written
+        return ["routes.geojson and places.geojson: the map layers (WGS 84, RFC 7946)."]
+    lines = [
+        "## Map files",
+        "",
+        f"`{GPKG_FILE}` is a GeoPackage (OGC standard) that QGIS and ArcGIS open directly; it holds four layers, "
+        "each also written as its own GeoJSON file. All are WGS 84 longitude/latitude (EPSG:4326); the GeoJSON "
+        "files follow RFC 7946 with six decimals. Dates are date fields (YYYY-MM-DD in GeoJSON), list fields are "
+        "separated by ';' as in the CSV files, and a blank is a null. The GeoPackage records the day it was made "
+        "as each layer's last change.",
+        "",
+    ]
+    for layer in (la for la in LAYERS if la.name in layers):
+        fields = ", ".join(c for c in layers[layer.name].columns if c != "geometry")
+        lines.append(
+            f"- `{layer.name}` (also `{layer.geojson_file}`), {layer.geometry}s: {layer.holds}. Fields: {fields}."
+        )
+    lines += [
+        "",
+        "The roads are drawn schematically: straight segments through sourced waypoints, not their real "
+        "course. routes.geojson and places.geojson are the map layers as the dashboard reads them "
+        "(routes: the chosen roads only).",
+    ]
+    return lines
 
 
 def _entry(name: str, when: dt.datetime) -> zipfile.ZipInfo:
@@ -110,7 +139,10 @@ def _entry(name: str, when: dt.datetime) -> zipfile.ZipInfo:
 
 
 def snapshot_zip(view: View, generated_at: dt.datetime | None = None, base_url: str = "") -> bytes:
-    """The view's whole snapshot as zip bytes: the five CSVs, both map layers, README.md, CITATION.txt, manifest.json.
+    """The view's whole snapshot as zip bytes: the five CSVs, the map layers, README.md, CITATION.txt, manifest.json.
+
+    The map layers are routes.geojson and places.geojson as the dashboard reads them, and the
+    GIS files of :mod:`routestatus.gis`: ``map.gpkg`` and one GeoJSON file per layer.
 
     ``generated_at`` (UTC, default now) is the only input besides the data and the choice,
     so two calls with the same three give the same bytes; its day is the citation's
@@ -125,6 +157,10 @@ def snapshot_zip(view: View, generated_at: dt.datetime | None = None, base_url: 
         files["routes.geojson"] = _routes_layer(data.geo_files["routes.geojson"], choice.shown_roads)
     if "places.geojson" in data.geo_files:
         files["places.geojson"] = data.geo_files["places.geojson"]
+    gis, layers = gis_files(view, when.date())
+    files.update(gis)
+    features = {name: len(frame) for name, frame in layers.items()}
+    layer_files = {layer.geojson_file: layer.name for layer in LAYERS if layer.name in features}
     manifest = {
         "format": f"routestatus-snapshot/{SNAPSHOT_FORMAT}",
         "generator": f"routestatus {__version__}",
@@ -138,11 +174,15 @@ def snapshot_zip(view: View, generated_at: dt.datetime | None = None, base_url: 
         "files": [],
     }
     files[CITATION_FILE] = (manifest["citation"] + "\n").encode("utf-8")
-    files["README.md"] = _readme(data, manifest)
+    files["README.md"] = _readme(data, manifest, layers)
     for name, body in files.items():
         entry = {"path": name, "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
         if name.endswith(".csv"):
             entry["rows"] = len(tables[name.removesuffix(".csv")])
+        elif name == GPKG_FILE:
+            entry["layers"] = features
+        elif name in layer_files:
+            entry["features"] = features[layer_files[name]]
         manifest["files"].append(entry)
     files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     buffer = io.BytesIO()

@@ -1,0 +1,267 @@
+"""The view as GIS layers: a GeoPackage and one GeoJSON file per layer, for QGIS, ArcGIS and the like.
+
+Four layers, WGS 84 longitude/latitude (EPSG:4326), each built from the same
+:class:`routestatus.view.View` as the snapshot's CSV files:
+
+- ``roads``: every course of each shown road, with the fields of ``data/alignments.csv``.
+- ``status_segments``: one line per road course and status interval of the range. A status
+  that lasted across a change of course gives one feature per course, each cut to the days
+  that course was in use; days on which a road had no course in use get none.
+- ``places``: every place, with every column of ``data/places.csv`` (names in four languages).
+- ``events``: the view's events that name a place, with every column of ``events.csv``,
+  drawn at that place.
+
+:func:`gpkg_bytes` writes them into one GeoPackage with pyogrio; :func:`geojson_bytes`
+writes one as RFC 7946 GeoJSON with six decimals, as the files in ``geo/`` are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+import threading
+from collections.abc import Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow as pa
+import pyogrio
+import shapely
+
+from routestatus.view import View
+
+CRS = "EPSG:4326"
+GPKG_FILE = "map.gpkg"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: its name, geometry type and what a feature of it is, in words."""
+
+    name: str
+    geometry: str
+    holds: str
+
+    @property
+    def geojson_file(self) -> str:
+        """The layer's own GeoJSON file in a snapshot."""
+        return f"map_{self.name}.geojson"
+
+
+LAYERS = (
+    Layer(
+        "roads",
+        "LineString",
+        "every course of each chosen road, with every column of data/alignments.csv",
+    ),
+    Layer(
+        "status_segments",
+        "LineString",
+        "one line per road course and status interval of the range, as in status_intervals.csv with the "
+        "course's alignment_id and the evidence's sources (a status that lasted across a change of course gives "
+        "one line per course, cut to the days that course was in use)",
+    ),
+    Layer(
+        "places",
+        "Point",
+        "every place and site, with every column of data/places.csv (its kind, its names in English, Armenian, "
+        "Azerbaijani and Russian, and where its coordinates come from)",
+    ),
+    Layer(
+        "events",
+        "Point",
+        "the events of events.csv that name a place, with every column of events.csv, drawn at that place",
+    ),
+)
+SEGMENT_COLUMNS = (
+    "route_id",
+    "alignment_id",
+    "status",
+    "date_from",
+    "date_to",
+    "days",
+    "start_precision",
+    "evidence_event_ids",
+    "evidence_source_ids",
+)
+FAR = dt.date.max
+
+
+def _day(value) -> dt.date | None:
+    """A day from text, a timestamp or a date; None if blank."""
+    if value is None or value == "" or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each date column as Arrow days, so GeoPackage and GeoJSON get date fields.
+
+    Every datetime column of the curated and derived tables holds days (the schema's ``date``);
+    an Arrow date column keeps its type even when empty or blank, where plain dates would not.
+    """
+    out = frame.copy()
+    for name in out.columns:
+        if name != "geometry" and pd.api.types.is_datetime64_any_dtype(out[name]):
+            days = [_day(v) for v in out[name]]
+            out[name] = pd.Series(pd.array(days, dtype=pd.ArrowDtype(pa.date32())), index=out.index)
+    return out
+
+
+def _frame(columns: Mapping[str, object] | pd.DataFrame, geometry: list) -> gpd.GeoDataFrame:
+    frame = pd.DataFrame(columns).reset_index(drop=True)
+    return gpd.GeoDataFrame(_as_days(frame), geometry=geometry, crs=CRS)
+
+
+def _courses(view: View) -> list:
+    """The shown roads' courses, by alignment id (the map's own, read from geo/routes.geojson)."""
+    layers = view.data.map_layers
+    roads = set(view.choice.shown_roads)
+    return sorted((c for c in layers.courses if c.route_id in roads), key=lambda c: c.alignment_id)
+
+
+def _line(course) -> shapely.LineString:
+    return shapely.LineString(list(zip(course.lon, course.lat, strict=True)))
+
+
+def roads_layer(view: View) -> gpd.GeoDataFrame:
+    """Every course of each shown road with its fields from ``data/alignments.csv``, by alignment id."""
+    alignments = view.data.tables["alignments"].drop(columns="_line", errors="ignore")
+    by_id = {a: i for i, a in enumerate(alignments["alignment_id"])}
+    courses = [c for c in _courses(view) if c.alignment_id in by_id]
+    rows = alignments.iloc[[by_id[c.alignment_id] for c in courses]]
+    return _frame(rows, [_line(c) for c in courses])
+
+
+def segments_layer(view: View) -> gpd.GeoDataFrame:
+    """One feature per road course and status interval of the range, cut to the days that course was in use."""
+    events = view.data.tables["events"]
+    sources = dict(zip(events["event_id"].tolist(), events["source_ids"].tolist(), strict=True))
+    courses = _courses(view)
+    rows, lines = [], []
+    for road in view.choice.shown_roads:
+        mine = sorted((c for c in courses if c.route_id == road), key=lambda c: c.valid_from)
+        for iv in view.clipped.get(road, []):
+            cited = [s for e in iv.evidence if isinstance(sources.get(e), str) for s in sources[e].split(";")]
+            for course in mine:
+                first = max(iv.start, _day(course.valid_from) or iv.start)
+                last = min(iv.end, _day(course.valid_to) or FAR)
+                if first > last:
+                    continue
+                rows.append(
+                    (
+                        road,
+                        course.alignment_id,
+                        iv.status,
+                        pd.Timestamp(first),
+                        pd.Timestamp(last),
+                        (last - first).days + 1,
+                        iv.precision,
+                        ";".join(iv.evidence) or None,
+                        ";".join(dict.fromkeys(cited)) or None,
+                    )
+                )
+                lines.append(_line(course))
+    frame = pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
+    frame = frame.astype({c: "string" for c in SEGMENT_COLUMNS if c not in ("date_from", "date_to", "days")})
+    frame = frame.astype({"date_from": "datetime64[us]", "date_to": "datetime64[us]", "days": "Int64"})
+    return _frame(frame, lines)
+
+
+def _points(lon: pd.Series, lat: pd.Series) -> list:
+    return [
+        None if pd.isna(x) or pd.isna(y) else shapely.Point(float(x), float(y))
+        for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
+    ]
+
+
+def places_layer(view: View) -> gpd.GeoDataFrame:
+    """Every place with every column of ``data/places.csv``, by place id, at its coordinates."""
+    places = view.data.tables["places"].drop(columns="_line", errors="ignore").sort_values("place_id")
+    return _frame(places, _points(places["lon"], places["lat"]))
+
+
+def events_layer(view: View) -> gpd.GeoDataFrame:
+    """The view's events that name a known place, with every export column, at the place; in the view's order."""
+    events = view.table("events")
+    where = view.data.tables["places"].set_index("place_id")[["lon", "lat"]]
+    placed = events[events["place_id"].isin(where.index)]
+    at = where.loc[placed["place_id"]]
+    return _frame(placed, _points(at["lon"], at["lat"]))
+
+
+def layers(view: View) -> dict[str, gpd.GeoDataFrame]:
+    """The view's four layers, by name, in :data:`LAYERS` order (none when the map layers did not load)."""
+    if view.data.map_layers is None or view.choice is None:
+        return {}
+    build = {"roads": roads_layer, "status_segments": segments_layer, "places": places_layer, "events": events_layer}
+    return {layer.name: build[layer.name](view) for layer in LAYERS}
+
+
+GEOMETRY = {layer.name: layer.geometry for layer in LAYERS}
+# GDAL is one per process and its options are global: one writer at a time sets the date.
+_GDAL = threading.Lock()
+
+
+@contextmanager
+def _current_date(day: dt.date):
+    """GDAL's clock stopped at midnight (UTC) of ``day``.
+
+    A GeoPackage records when each layer last changed (``gpkg_contents.last_change``);
+    GDAL takes that time from ``OGR_CURRENT_DATE`` when set, so the file is the same for
+    the same layers and day.
+    """
+    with _GDAL:
+        before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{day.isoformat()}T00:00:00.000Z"})
+        try:
+            yield
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
+
+
+def gpkg_bytes(view: View | Mapping[str, gpd.GeoDataFrame], day: dt.date | None = None) -> bytes:
+    """The view's layers (or layers already built by :func:`layers`) as one GeoPackage's bytes.
+
+    ``day`` (default today, UTC) is what the GeoPackage records as each layer's last
+    change; the same layers and day give the same bytes.
+    """
+    built = layers(view) if isinstance(view, View) else view
+    day = day or dt.datetime.now(dt.UTC).date()
+    with tempfile.TemporaryDirectory() as folder, _current_date(day):
+        path = Path(folder) / GPKG_FILE
+        for name, frame in built.items():
+            pyogrio.write_dataframe(
+                frame, path, layer=name, driver="GPKG", geometry_type=GEOMETRY.get(name), use_arrow=True
+            )
+        return path.read_bytes() if built else b""
+
+
+def geojson_bytes(frame: gpd.GeoDataFrame, name: str) -> bytes:
+    """One layer as RFC 7946 GeoJSON, six decimals, one feature per line (as GDAL writes ``geo/``)."""
+    buffer = io.BytesIO()
+    pyogrio.write_dataframe(
+        frame,
+        buffer,
+        layer=name,
+        driver="GeoJSON",
+        geometry_type=GEOMETRY.get(name),
+        use_arrow=True,
+        RFC7946="YES",
+        COORDINATE_PRECISION=6,
+    )
+    return buffer.getvalue()
+
+
+def gis_files(view: View, day: dt.date | None = None) -> tuple[dict[str, bytes], dict[str, gpd.GeoDataFrame]]:
+    """A snapshot's GIS files (``map.gpkg`` and each layer's GeoJSON), and the layers they hold."""
+    built = layers(view)
+    if not built:
+        return {}, {}
+    files = {GPKG_FILE: gpkg_bytes(built, day)}
+    files.update({layer.geojson_file: geojson_bytes(built[layer.name], layer.name) for layer in LAYERS})
+    return files, built
