@@ -20,6 +20,8 @@ PLACE_PROPERTIES = [
     "name_hy",
     "name_az",
     "name_ru",
+    "coord_precision",
+    "coord_basis",
     "coord_source_ids",
 ]
 ROUTE_PROPERTIES = [

@@ -185,3 +185,47 @@ def _check_shape(geom: dict[str, Any], name: str, line: int, where: str) -> list
             )
         ]
     return []
+
+
+# A waypoint may sit this much nearer the first waypoint than the one before it: a road that
+# bends round a valley comes back towards its start a little without doubling back.
+ORDER_TOLERANCE_KM = 1.0
+_EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in kilometres between two (lon, lat) points in WGS84 degrees."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def course_order_fault(
+    waypoints: list[str], where: dict[str, tuple[float, float]], tolerance_km: float = ORDER_TOLERANCE_KM
+) -> str | None:
+    """Why a course's waypoints are out of order along it, or None.
+
+    The rule (codebook, ``geo/README.md``): each waypoint is no nearer the first waypoint,
+    as the crow flies, than any waypoint before it, by more than ``tolerance_km``; and no
+    waypoint repeats. A course listed out of order then doubles back and shows up here;
+    comparing with the farthest so far, not just the one before, stops small steps back
+    from adding up. Waypoints without a known position are skipped (the foreign key check
+    names them).
+    """
+    seen: set[str] = set()
+    for w in waypoints:
+        if w in seen:
+            return f"{w} listed twice"
+        seen.add(w)
+    placed = [(w, where[w]) for w in waypoints if w in where]
+    if not placed:
+        return None
+    first_id, first = placed[0]
+    farthest_id, farthest = first_id, 0.0
+    for w, pos in placed[1:]:
+        d = distance_km(first, pos)
+        if d < farthest - tolerance_km:
+            return f"{w} is {d:.1f} km from {first_id}, {farthest - d:.1f} km nearer than {farthest_id} before it"
+        if d > farthest:
+            farthest_id, farthest = w, d
+    return None

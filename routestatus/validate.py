@@ -258,6 +258,72 @@ def _event_rules(root: Root, loaded: _Loaded) -> list[Problem]:
     return out
 
 
+def _place_rules(root: Root, loaded: _Loaded) -> list[Problem]:
+    """An exact point has two sources; an approximate one says how it was derived (and only it does)."""
+    out = []
+    name = root.rel(root.data / "places.csv")
+    for row in loaded.tables.get("places", []):
+        v = row.values
+        if "coord_precision" not in v:
+            continue  # an older file without the column is already reported as such
+        precision, basis = v["coord_precision"], v.get("coord_basis", "")
+        if precision == "approximate" and not basis:
+            out.append(
+                Problem(
+                    name,
+                    row.line,
+                    "coord_basis",
+                    "",
+                    "how the approximate point was derived (e.g. a stated distance and bearing from a checked place)",
+                )
+            )
+        elif precision == "exact" and basis:
+            out.append(
+                Problem(name, row.line, "coord_basis", basis, "blank when coord_precision is exact (notes say how)")
+            )
+        sources = {s for s in v["coord_source_ids"].split(";") if s}
+        if precision == "exact" and v["coord_source_ids"] and len(sources) < 2:
+            out.append(
+                Problem(
+                    name,
+                    row.line,
+                    "coord_source_ids",
+                    v["coord_source_ids"],
+                    "two different sources for an exact point, or coord_precision approximate with a coord_basis",
+                )
+            )
+    return out
+
+
+def _course_order(root: Root, loaded: _Loaded) -> list[Problem]:
+    """Each course's waypoints are in order along it: the line never doubles back (geocheck)."""
+    if not loaded.usable.get("places"):
+        return []
+    where: dict[str, tuple[float, float]] = {}
+    for row in loaded.tables["places"]:
+        try:
+            where[row.values["place_id"]] = (float(row.values["lon"]), float(row.values["lat"]))
+        except ValueError:
+            pass  # a bad number is reported against its cell
+    out = []
+    name = root.rel(root.data / "alignments.csv")
+    for row in loaded.tables.get("alignments", []):
+        waypoints = [w for w in row.values["waypoints"].split(";") if w]
+        fault = geocheck.course_order_fault(waypoints, where)
+        if fault:
+            out.append(
+                Problem(
+                    name,
+                    row.line,
+                    "waypoints",
+                    fault,
+                    f"waypoints in order along the course: none nearer the first than one before it "
+                    f"by more than {geocheck.ORDER_TOLERANCE_KM:g} km, none twice",
+                )
+            )
+    return out
+
+
 def _archived_sources(root: Root, loaded: _Loaded) -> list[Problem]:
     """Each archived copy exists, is hashed, and its hash still matches."""
     out = []
@@ -388,6 +454,8 @@ _CROSS_CHECKS: list[Callable[[Root, _Loaded], list[Problem]]] = [
     _sequential_ids,
     _event_dates,
     _event_rules,
+    _place_rules,
+    _course_order,
     _archived_sources,
     _quotes,
     _anchors,

@@ -162,6 +162,29 @@ def _half_written(body: bytes) -> bytes:
     return body[: body.index(b",", row) + 1]
 
 
+def _approximate_unexplained(root: Root) -> None:
+    """The first approximate place loses its coord_basis."""
+    rows = _rows(root, "places")
+    next(r for r in rows if r["coord_precision"] == "approximate")["coord_basis"] = ""
+    _write(root, "places", rows)
+
+
+def _course_reversed_inside(root: Root) -> None:
+    """The first course with its waypoints after the first two listed backwards: the line doubles back."""
+    rows = _rows(root, "alignments")
+    w = rows[0]["waypoints"].split(";")
+    rows[0]["waypoints"] = ";".join(w[:2] + w[2:][::-1])
+    _write(root, "alignments", rows)
+
+
+def _course_with_repeat(root: Root) -> None:
+    """The third course with its second waypoint listed again after it."""
+    rows = _rows(root, "alignments")
+    w = rows[2]["waypoints"].split(";")
+    rows[2]["waypoints"] = ";".join(w[:2] + w[1:])
+    _write(root, "alignments", rows)
+
+
 CORPUS: list[Corruption] = [
     # cells: types, dates, enums
     Corruption("malformed date", cell("events", 1, date_start="12/12/2022"), ("data/events.csv:3:date_start",)),
@@ -242,4 +265,22 @@ CORPUS: list[Corruption] = [
         ("geo/places.geojson",),
     ),
     Corruption("place far outside the region", cell("places", 0, lat="10.5"), ("data/places.csv:2:",)),
+    # places: kinds, precision, and courses in order
+    Corruption("unknown place kind", cell("places", 2, kind="fortress"), ("data/places.csv:4:kind",)),
+    Corruption(
+        "unknown coordinate precision",
+        cell("places", 3, coord_precision="vicinity"),
+        ("data/places.csv:5:coord_precision",),
+    ),
+    Corruption("approximate point without a basis", _approximate_unexplained, ("data/places.csv:", ":coord_basis")),
+    Corruption(
+        "exact point with a basis", cell("places", 0, coord_basis="a guess"), ("data/places.csv:2:coord_basis",)
+    ),
+    Corruption(
+        "exact point with one coordinate source",
+        cell("places", 1, coord_source_ids="coord-aghdam-1"),
+        ("data/places.csv:3:coord_source_ids",),
+    ),
+    Corruption("waypoints out of order", _course_reversed_inside, ("data/alignments.csv:2:waypoints", "nearer than")),
+    Corruption("waypoint listed twice", _course_with_repeat, ("data/alignments.csv:4:waypoints", "listed twice")),
 ]
