@@ -10,12 +10,16 @@ import plotly.graph_objects as go
 
 from routestatus.labels import (
     CLAIM_SYMBOLS,
+    EVENT_SYMBOLS,
+    MIXED_EVENTS_LABEL,
+    MIXED_EVENTS_SYMBOL,
     ROAD_LABELS,
     STATUS_COLOURS,
     STATUS_LABELS,
     STATUS_PATTERNS,
     claim_label,
     show_date,
+    type_label,
 )
 from routestatus.maplayers import MapLayers
 from routestatus.status import ROADS, Interval
@@ -192,8 +196,11 @@ def range_axis(intervals: list[Interval]) -> dict:
 def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.DataFrame, str]:
     """Event markers for the timeline: one per lane and day (or week, when there are many days).
 
-    Returns the marks (lane label, x date, count, hover text) and the unit used ("day" or
-    "week"), so the figure's size depends on the range, not on the number of events.
+    Returns the marks (lane id, x date, count, event type or ``""`` for several, marker
+    symbol, hover text) and the unit used ("day" or "week"), so the figure's size depends on
+    the range, not on the number of events. A mark of one type has that type's symbol
+    (:data:`routestatus.labels.EVENT_SYMBOLS`); one of several types has
+    :data:`routestatus.labels.MIXED_EVENTS_SYMBOL`, and its hover names each event's type.
     ``events`` are in ``filter_events``' order (date, then id), so within a lane the events
     of one day or week are consecutive rows: each mark is a run, found without grouping.
     With ``since`` (the range's first day), an event that began earlier (it lasts into the
@@ -202,6 +209,7 @@ def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.
     unit = "day" if events["date_start"].nunique() <= DAY_MARKS_MAX else "week"
     routes = events["route_id"].to_numpy(dtype=object)
     ids = events["event_id"].to_numpy(dtype=object)
+    types = events["event_type"].to_numpy(dtype=object)
     days = events["date_start"].to_numpy()
     if unit == "week":
         days = days - pd.to_timedelta(events["date_start"].dt.weekday, unit="D").to_numpy()
@@ -223,16 +231,31 @@ def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.
     marks = []
     for lane, run in runs:
         when = pd.Timestamp(days[run[0]])
+        kinds = types[run]
+        kind = kinds[0] if (kinds == kinds[0]).all() else ""
         if len(run) == 1:
-            text = lines[run[0]]
+            text = f"{type_label(kind)} · {lines[run[0]]}"
         else:
             label = when.date().isoformat() if unit == "day" else f"week of {when.date().isoformat()}"
-            shown = ", ".join(ids[run[:HOVER_EVENTS]]) + (", …" if len(run) > HOVER_EVENTS else "")
-            text = f"{label}: {len(run)} events ({shown})"
+            shown = ", ".join(
+                f"{i} ({type_label(t).lower()})" for i, t in zip(ids[run[:HOVER_EVENTS]], kinds, strict=False)
+            )
+            text = f"{label}: {len(run)} events ({shown}{', …' if len(run) > HOVER_EVENTS else ''})"
         if early[run].any():
             text += "<br>(began before the range; marked on its first day)"
-        marks.append({"lane": ROAD_LABELS[lane], "x": when, "n": len(run), "hover": text})
-    return pd.DataFrame(marks, columns=["lane", "x", "n", "hover"]), unit
+        symbol = EVENT_SYMBOLS.get(kind, MIXED_EVENTS_SYMBOL)
+        marks.append({"lane": lane, "x": when, "n": len(run), "type": kind, "symbol": symbol, "hover": text})
+    return pd.DataFrame(marks, columns=["lane", "x", "n", "type", "symbol", "hover"]), unit
+
+
+LABEL_INK = "#000000"  # band labels: black, which contrasts with every status colour (tests/test_analyst.py)
+BAND_WIDTH = 0.8  # a band's height, in lanes
+MARK_OFFSET = 0.28  # event marks sit this far above a band's centre line, so they never cover its label
+
+
+def label_halo(colour: str) -> str:
+    """A CSS text shadow in a band's own colour, so the fill pattern never runs through its label's letters."""
+    return ", ".join(f"0 0 {r}px {colour}" for r in (1, 2, 2, 3))
 
 
 def timeline_figure(
@@ -244,29 +267,56 @@ def timeline_figure(
     map and the cards show.
 
     One bar trace per status holds all of that status's intervals, so the figure grows with
-    the number of statuses, not of intervals.
+    the number of statuses, not of intervals. Each road of ``intervals`` has a lane, and the
+    events tied to no road one more, at the top. A band's label is black on the band's plain
+    colour (the pattern stops short of the letters), and is left out where it would not fit
+    at a readable size; the hover and the legend still name the status. Event marks are
+    shaped by event type (named in the legend) and sit above the band's centre line, clear
+    of its label.
     """
     fig = go.Figure()
+    marks, unit = pd.DataFrame(columns=["lane"]), "day"
+    shown = [iv for road in ROADS for iv in intervals.get(road, [])]
+    if not events.empty:
+        marks, unit = event_marks(events, min(iv.start for iv in shown) if shown else None)
+    lanes = [r for r in reversed(ROADS) if r in intervals] + (["none"] if marks["lane"].eq("none").any() else [])
+    lane_y = {lane: i for i, lane in enumerate(lanes)}
     by_status: dict[str, list[tuple[str, Interval]]] = {}
     for road in ROADS:
         for iv in intervals.get(road, []):
             by_status.setdefault(iv.status, []).append((road, iv))
     for status, items in by_status.items():
         starts = [pd.Timestamp(iv.start) for _, iv in items]
+        colour = STATUS_COLOURS[status]
         fig.add_trace(
             go.Bar(
-                y=[ROAD_LABELS[road] for road, _ in items],
+                y=[lane_y[road] for road, _ in items],
                 base=starts,
                 x=[
                     (pd.Timestamp(iv.end) + pd.Timedelta(days=1) - s).total_seconds() * 1000
                     for (_, iv), s in zip(items, starts, strict=True)
                 ],
+                width=BAND_WIDTH,
                 orientation="h",
                 name=STATUS_LABELS[status],
-                marker={"color": STATUS_COLOURS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
+                legendrank=list(STATUS_LABELS).index(status),  # the codebook's order; event keys after
+                # "overlay": the pattern is drawn on the status colour, not on white, so the label
+                # is read against the colour whatever the pattern.
+                marker={
+                    "color": colour,
+                    "pattern": {
+                        "shape": STATUS_PATTERNS[status],
+                        "fillmode": "overlay",
+                        "fgcolor": "#FFFFFF",
+                        "fgopacity": 0.7,
+                        "size": 9,
+                    },
+                },
                 text=STATUS_LABELS[status],
                 textposition="inside",
                 insidetextanchor="middle",
+                textangle=0,
+                insidetextfont={"color": LABEL_INK, "shadow": label_halo(colour)},
                 hovertext=[
                     f"{ROAD_LABELS[road]}: {STATUS_LABELS[iv.status]}, "
                     f"{show_date(iv.start, iv.precision)} – {iv.end} {' '.join(iv.evidence)}"
@@ -276,36 +326,64 @@ def timeline_figure(
                 meta={"status": status, "route_ids": [road for road, _ in items]},
             )
         )
-    shown = [iv for road in ROADS for iv in intervals.get(road, [])]
-    marks, unit = event_marks(events, min(iv.start for iv in shown) if shown else None)
+    marks = marks[marks["lane"].isin(lanes)]
     if not marks.empty:
         fig.add_trace(
             go.Scatter(
                 x=marks["x"] + MIDDAY,  # the middle of the day, inside its bar rather than on its edge
-                y=marks["lane"],
+                y=[lane_y[lane] + (MARK_OFFSET if lane in ROADS else 0) for lane in marks["lane"]],
                 mode="markers",
                 marker={
-                    "symbol": "diamond",
-                    "size": (11 + 2 * marks["n"] ** 0.5).clip(upper=24),
+                    "symbol": marks["symbol"].tolist(),
+                    "size": (9 + 2 * marks["n"] ** 0.5).clip(upper=18),
                     "color": "#000000",
                     "line": {"color": "white", "width": 1},
                 },
                 name="Events" if unit == "day" else "Events (by week)",
+                showlegend=False,
                 hovertext=marks["hover"],
                 hoverinfo="text",
                 meta={"kind": "events", "unit": unit},
             )
         )
+        # The legend's key to the shapes: one entry per type marked, drawn nowhere. Not a legend
+        # group: plotly stacks a group's entries in a column, which a row of statuses then overflows.
+        present = set(marks["type"])
+        keys = [(t, EVENT_SYMBOLS[t], type_label(t)) for t in EVENT_SYMBOLS if t in present]
+        if "" in present:
+            keys.append(("", MIXED_EVENTS_SYMBOL, MIXED_EVENTS_LABEL))
+        for kind, symbol, name in keys:
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"symbol": symbol, "size": 10, "color": "#000000", "line": {"color": "white", "width": 1}},
+                    name=name,
+                    hoverinfo="skip",
+                    meta={"kind": "event_type", "event_type": kind, "unit": unit},
+                )
+            )
     fig.update_layout(
         barmode="overlay",
         xaxis=range_axis(shown),
-        height=320,
+        height=460,
         margin={"l": 10, "r": 10, "t": 28, "b": 10},
         yaxis={
-            "categoryorder": "array",
-            "categoryarray": [ROAD_LABELS[r] for r in reversed(ROADS)] + [ROAD_LABELS["none"]],
+            "tickvals": list(range(len(lanes))),
+            "ticktext": [ROAD_LABELS[lane] for lane in lanes],
+            "range": [-0.5, max(len(lanes), 1) - 0.5],
+            "fixedrange": True,
+            "showgrid": False,
+            "zeroline": False,
         },
-        legend={"orientation": "h", "y": -0.2},
+        uniformtext={"minsize": 10, "mode": "hide"},
+        legend={
+            "orientation": "h",
+            "y": -0.12,
+            "yanchor": "top",
+            "title": {"text": f"Bands: status. Marks (one per {unit}): event type.", "side": "top"},
+        },
     )
     if day is not None:
         x = pd.Timestamp(day) + pd.Timedelta(hours=12)  # the middle of the day, inside its bar
@@ -319,8 +397,18 @@ def timeline_figure(
             line={"color": "#000000", "width": 2, "dash": "dash"},
             name="status_day",
         )
+        # Written on the side of the line away from the nearer edge, so it is never cut off there.
+        lo, hi = (min(iv.start for iv in shown), max(iv.end for iv in shown)) if shown else (day, day)
+        late = day > lo + (hi - lo) / 2
         fig.add_annotation(
-            x=x, y=1, yref="paper", text=f"Status on {day}", showarrow=False, yanchor="bottom", name="status_day"
+            x=x,
+            y=1,
+            yref="paper",
+            text=f"Status on {day}",
+            showarrow=False,
+            yanchor="bottom",
+            xanchor="right" if late else "left",
+            name="status_day",
         )
     return fig
 

@@ -5,7 +5,11 @@ blindness; every use of a colour also carries the status in words (legend, label
 hover) and, where the chart type allows, a fill pattern, so colour is never the only cue.
 """
 
+from collections.abc import Mapping
+
 import pandas as pd
+
+from routestatus.status import NO_CIVILIAN_PASSAGE, ONE_WAY, UNKNOWN
 
 ROAD_LABELS = {
     "lachin": "Lachin corridor",
@@ -57,6 +61,69 @@ CLAIM_SYMBOLS = {
     "describes_conditions": "circle-open",
     "none": "circle-dot",
 }
+
+
+# Marker symbols for an event's type on the timeline and the map, each valid for plotly's
+# ``scatter`` and ``scattergeo``; the type is also in the legend and the hover. All are
+# filled shapes (the ``-x`` and ``-cross`` ones with lines in the marker's outline colour), so
+# each reads at small sizes; no two are alike.
+EVENT_SYMBOLS = {
+    "agreement": "square",
+    "alignment_change": "triangle-right",
+    "protest_blockade": "hexagram",
+    "checkpoint": "hourglass",
+    "suspension": "bowtie",
+    "humanitarian_passage": "cross",
+    "aid_convoy_held": "triangle-down",
+    "delivery": "triangle-up",
+    "court_order": "diamond",
+    "utility_cut": "star-diamond",
+    "military_operation": "x",
+    "ceasefire": "circle",
+    "exodus": "triangle-left",
+    "detention": "square-x",
+    "reopening": "star",
+    "incident": "pentagon",
+    "other": "diamond-wide",
+}
+# One timeline mark can stand for several events of one day (or week): of different types, it
+# takes this shape, and its hover names each event's type.
+MIXED_EVENTS_SYMBOL = "circle-cross"
+MIXED_EVENTS_LABEL = "Several types"
+
+# The derived measure "no civilian passage" (routestatus.status.NO_CIVILIAN_PASSAGE), in words.
+NO_PASSAGE_LABEL = "No civilian passage"
+NO_PASSAGE_COLUMN = "No civilian passage (closed + humanitarian only)"
+ONE_WAY_LABEL = "Outbound only (no way in)"
+
+
+def _days(n: int) -> str:
+    return f"{n:,} day" if n == 1 else f"{n:,} days"
+
+
+def passage_words(row: Mapping[str, int]) -> str:
+    """One road's :func:`routestatus.status.passage_days` row as a sentence no one can misread.
+
+    E.g. "No civilian passage: 283 days (closed 13, humanitarian only 270); outbound only (no
+    way in): 25 days; status unknown: 341 days" (the unknown part only when there are such days).
+    """
+    parts = ", ".join(f"{STATUS_LABELS[s].lower()} {int(row[s]):,}" for s in NO_CIVILIAN_PASSAGE)
+    text = (
+        f"{NO_PASSAGE_LABEL}: {_days(int(row['no_civilian_passage']))} ({parts}); "
+        f"{ONE_WAY_LABEL.lower()}: {_days(int(row[ONE_WAY]))}"
+    )
+    return text + (f"; status unknown: {_days(int(row[UNKNOWN]))}" if row[UNKNOWN] else "")
+
+
+def passage_on_day(status: str) -> str:
+    """Whether a day with ``status`` is one without civilian passage, in words."""
+    if status in NO_CIVILIAN_PASSAGE:
+        return f"no civilian passage ({STATUS_LABELS[status].lower()})"
+    if status == ONE_WAY:
+        return "outbound only: people could leave, no one could enter"
+    if status == UNKNOWN:
+        return "not known whether civilians could pass"
+    return f"civilians could pass ({STATUS_LABELS[status].lower()})"
 
 
 def claim_label(claim: str) -> str:

@@ -23,6 +23,12 @@ import pandas as pd
 ROADS = ("lachin", "aghdam_askeran")
 UNKNOWN = "unknown"
 
+# The derived measure "no civilian passage" (codebook: data/README.md): the statuses in which
+# no civilian could travel the road either way. Outbound only is left out on purpose: people
+# could leave, so it is counted apart, as "outbound only (no way in)".
+NO_CIVILIAN_PASSAGE = ("closed", "humanitarian_only")
+ONE_WAY = "outbound_only"
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -130,3 +136,16 @@ def days_in_status(
         counts[UNKNOWN] += (hi - lo).days + 1 - covered
         table[road] = counts
     return pd.DataFrame.from_dict(table, orient="index")[list(statuses)]
+
+
+def passage_days(days: pd.DataFrame) -> pd.DataFrame:
+    """The derived measure "no civilian passage" from a :func:`days_in_status` table.
+
+    Result: one row per road of ``days``; columns ``no_civilian_passage`` (the sum of the
+    :data:`NO_CIVILIAN_PASSAGE` statuses), then each of those statuses, ``outbound_only``
+    and ``unknown``, so every figure of the sentence that words it is in one row.
+    """
+    parts = days.reindex(columns=[*NO_CIVILIAN_PASSAGE, ONE_WAY, UNKNOWN], fill_value=0).astype(int)
+    return parts.assign(no_civilian_passage=parts[list(NO_CIVILIAN_PASSAGE)].sum(axis=1))[
+        ["no_civilian_passage", *NO_CIVILIAN_PASSAGE, ONE_WAY, UNKNOWN]
+    ]

@@ -31,7 +31,16 @@ from routestatus.load import Dataset
 from routestatus.saidpassed import said_vs_passed
 from routestatus.schema import Field, Schema, Table
 from routestatus.search import MAX_WORDS, Query, fold, parse_query
-from routestatus.status import ROADS, UNKNOWN, Interval, clip, days_in_status, record_span, status_at
+from routestatus.status import (
+    ROADS,
+    UNKNOWN,
+    Interval,
+    clip,
+    days_in_status,
+    passage_days,
+    record_span,
+    status_at,
+)
 from routestatus.typedframes import typed
 
 MAX_VALUE_LENGTH = 2000  # longer link values are refused whole: no list of names runs so long
@@ -606,6 +615,14 @@ class View:
         c = self.choice
         statuses = self.data.schema.enum("events", "status_after")
         return days_in_status(self.intervals, c.start, c.end, statuses).loc[list(c.shown_roads)]
+
+    @cached_property
+    def passage(self) -> pd.DataFrame:
+        """Days without civilian passage per shown road in the range, and their parts (from :attr:`days`).
+
+        See :func:`routestatus.status.passage_days` and the codebook's "No civilian passage".
+        """
+        return passage_days(self.days)
 
     @cached_property
     def said_vs_passed(self) -> pd.DataFrame:

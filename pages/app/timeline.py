@@ -2,7 +2,14 @@ import streamlit as st
 
 from pages.app.widgets import TABLE_LINKS, paged_table, problems_panel, status_caption
 from routestatus.figures import timeline_figure
-from routestatus.labels import ROAD_LABELS, STATUS_LABELS
+from routestatus.labels import (
+    NO_PASSAGE_COLUMN,
+    NO_PASSAGE_LABEL,
+    ONE_WAY_LABEL,
+    ROAD_LABELS,
+    STATUS_LABELS,
+    passage_words,
+)
 from routestatus.page_tables import events_table, intervals_table
 
 view = st.session_state["view"]
@@ -17,10 +24,19 @@ st.plotly_chart(
 )
 
 days = view.days.copy()
-days.index = days.index.map(ROAD_LABELS)
 days.columns = days.columns.map(STATUS_LABELS)
+# The derived total first, so "how long was it shut" is read from it, not from "Closed" alone.
+days.insert(0, NO_PASSAGE_COLUMN, view.passage["no_civilian_passage"])
+days.index = days.index.map(ROAD_LABELS)
 st.subheader(f"Days in each status, {choice.start} to {choice.end}")
 st.dataframe(days, key="days_table")
+for road, row in view.passage.iterrows():
+    st.markdown(f"**{ROAD_LABELS[road]}**: {passage_words(row)}.")
+st.caption(
+    f"{NO_PASSAGE_LABEL} counts the days a road was closed or open to humanitarian traffic only (ICRC, "
+    f"peacekeepers): no civilian could travel it either way. {ONE_WAY_LABEL} days, when people could leave but "
+    "no one could enter, are counted apart; days of unknown status are in neither."
+)
 
 st.subheader(f"Events ({len(view.events)})")
 paged_table(
