@@ -2,7 +2,7 @@ import streamlit as st
 
 from pages.app.widgets import TABLE_LINKS, paged_table, problems_panel, status_caption
 from routestatus.figures import map_figure
-from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_date
+from routestatus.labels import ROAD_LABELS, STATUS_LABELS, passage_on_day, passage_words, show_date
 from routestatus.page_tables import events_table, record_link
 from routestatus.textsafe import md_escape, safe_url
 
@@ -25,6 +25,8 @@ for col, card in zip(st.columns(len(cards)), cards.values(), strict=True):
     with col.container(border=True):
         st.subheader(ROAD_LABELS[card.route_id])
         st.metric(f"Status on {choice.day}", STATUS_LABELS[iv.status])
+        st.markdown(f"On {choice.day}: {passage_on_day(iv.status)}.")
+        st.markdown(f"{choice.start} to {choice.end}: {passage_words(view.passage.loc[card.route_id])}.")
         if card.why_unknown:
             st.write(f"Unknown: {card.why_unknown}.")
         if iv.evidence and iv.status != "unknown":
