@@ -32,7 +32,13 @@ if __name__ == "__main__" and not runtime.exists():  # plain `python dashboard.p
 from pages.app.navigation import declare_pages  # noqa: E402  (after the server check above)
 from pages.app.record import from_link, record_query, show_record  # noqa: E402
 from pages.app.sidebar import current_choice, sidebar  # noqa: E402
-from pages.app.widgets import cite_box, problems_panel, search_summary, snapshot_button  # noqa: E402
+from pages.app.widgets import (  # noqa: E402
+    cite_box,
+    labelled_controls,
+    problems_panel,
+    search_summary,
+    snapshot_button,
+)
 from routestatus.citation import link_query  # noqa: E402
 from routestatus.load import fingerprint, load_dataset  # noqa: E402
 from routestatus.paths import resolve_root  # noqa: E402
@@ -55,6 +61,7 @@ def _load(root_path: str, content_hash: str):
     return data, build_intervals(data.tables["events"]), Options.of(data)
 
 
+labelled_controls()
 root = resolve_root()
 data, intervals, options = _load(str(root.path), fingerprint(root))
 choice = current_choice(options, data) if options is not None else None

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import box
+from shapely.ops import polylabel
 
 from routestatus.textsafe import plot_text
 
@@ -33,9 +35,12 @@ class MapLayers:
     """Everything on the map that the filters do not change."""
 
     courses: tuple[Course, ...]
-    places: pd.DataFrame  # place_id, lon, lat, hover (names in four languages)
+    places: (
+        pd.DataFrame
+    )  # place_id, kind, name_en, name_hy, name_az, name_ru, lon, lat, hover (names in four languages)
     basemap_lon: tuple[float | None, ...]
     basemap_lat: tuple[float | None, ...]
+    countries: tuple[tuple[str, float, float], ...] = ()  # (name, lon, lat) of a label inside the map's region
 
     def course_on(self, route_id: str, day) -> Course | None:
         """The course of ``route_id`` in use on ``day`` (a date), else its earliest one."""
@@ -84,8 +89,16 @@ def map_layers(routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame, boundaries: g
         "<br>".join([plot_text(p.name_en)] + [f"{k}: {plot_text(getattr(p, f'name_{k}'))}" for k in ("hy", "az", "ru")])
         for p in places.itertuples()
     ]
+    names = {c: places[c] if c in places else pd.Series("", index=places.index) for c in NAME_COLUMNS}
     table = pd.DataFrame(
-        {"place_id": places["place_id"], "lon": places.geometry.x, "lat": places.geometry.y, "hover": hover}
+        {
+            "place_id": places["place_id"],
+            "kind": places["kind"] if "kind" in places else "town",
+            **names,
+            "lon": places.geometry.x,
+            "lat": places.geometry.y,
+            "hover": hover,
+        }
     )
     lon: list[float | None] = []
     lat: list[float | None] = []
@@ -94,4 +107,27 @@ def map_layers(routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame, boundaries: g
         for line in _lines(geom):
             lon += [x for x, _ in line] + [None]
             lat += [y for _, y in line] + [None]
-    return MapLayers(courses, table, tuple(lon), tuple(lat))
+    return MapLayers(courses, table, tuple(lon), tuple(lat), _country_labels(boundaries, routes))
+
+
+NAME_COLUMNS = ("name_en", "name_hy", "name_az", "name_ru")
+# The region the map opens on (see routestatus.accessmap); a country's label sits inside it.
+REGION = box(46.15, 39.40, 47.15, 40.10)
+
+
+def _country_labels(
+    boundaries: gpd.GeoDataFrame | None, routes: gpd.GeoDataFrame
+) -> tuple[tuple[str, float, float], ...]:
+    """A label point for each country that reaches into the map's region, inside both and clear of the roads."""
+    if boundaries is None or "name" not in boundaries:
+        return ()
+    clear = REGION.difference(routes.geometry.union_all().buffer(0.1)) if len(routes) else REGION
+    out = []
+    for name, geom in zip(boundaries["name"], boundaries.geometry, strict=True):
+        part = geom.intersection(clear) if geom is not None else None
+        if part is None or part.is_empty or part.area < 0.01:
+            continue
+        # The point farthest from the part's edges: clear of the border, where the roads run.
+        point = polylabel(max(getattr(part, "geoms", [part]), key=lambda g: g.area), tolerance=0.001)
+        out.append((str(name), round(point.x, 4), round(point.y, 4)))
+    return tuple(out)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_date
+from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_date, type_label
 from routestatus.textsafe import safe_url
 
 
@@ -26,6 +26,22 @@ def record_link(kind: str, record_id: str) -> str:
     Relative, so it opens the record on the dashboard it was clicked in, from any page's address.
     """
     return f"./?{kind}={record_id}"
+
+
+def event_list(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """The Map's list of events: a link to each record, date at its precision, type, place and summary."""
+    names = places.set_index("place_id")["name_en"]
+    return pd.DataFrame(
+        {
+            "record": [record_link("event", e) for e in events["event_id"]],
+            "event_id": events["event_id"],
+            "date": [show_date(d, p) for d, p in zip(events["date_start"], events["date_precision"], strict=True)],
+            "event_type": events["event_type"].map(type_label),
+            "place": events["place_id"].map(names).fillna(""),
+            "road": events["route_id"].map(ROAD_LABELS),
+            "summary": events["summary"],
+        }
+    ).reset_index(drop=True)
 
 
 def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from routestatus.citation import dataset_version
+from routestatus.accessmap import STATUS_DASHES
 from routestatus.cli import main
 from routestatus.labels import STATUS_COLOURS, STATUS_LABELS
 from routestatus.snapshot import builder, table_csv
@@ -42,7 +43,8 @@ def table_with(at, column):
 
 def road_traces(at):
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert spec["layout"]["map"]["style"] == "white-bg"
+    # SVG, with plotly's own land and country layers off: they would be fetched from a CDN.
+    assert spec["layout"]["geo"]["visible"] is False
     return {t["meta"]["route_id"]: t for t in spec["data"] if t.get("meta", {}).get("kind") == "road"}
 
 
@@ -137,6 +139,9 @@ def test_map_colours_each_road_by_its_status(day, lachin, aghdam):
     traces = road_traces(at)
     assert traces["lachin"]["line"]["color"] == STATUS_COLOURS[lachin]
     assert traces["aghdam_askeran"]["line"]["color"] == STATUS_COLOURS[aghdam]
+    # The status by pattern as well as colour.
+    assert traces["lachin"]["line"]["dash"] == STATUS_DASHES[lachin]
+    assert traces["aghdam_askeran"]["line"]["dash"] == STATUS_DASHES[aghdam]
     assert "Lachin corridor: " in traces["lachin"]["name"]  # status in words, not colour alone
 
 

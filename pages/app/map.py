@@ -1,9 +1,10 @@
 import streamlit as st
 
-from pages.app.widgets import TABLE_LINKS, paged_table, problems_panel, status_caption
-from routestatus.figures import map_figure
-from routestatus.labels import ROAD_LABELS, STATUS_LABELS, passage_on_day, passage_words, show_date
-from routestatus.page_tables import events_table, record_link
+from pages.app.widgets import RECORD_COLUMN, paged_table, problems_panel, status_caption
+from routestatus.accessmap import NAME_LANGUAGES, access_map, selected_records
+from routestatus.figures import timeline_figure
+from routestatus.labels import EVENT_SYMBOLS, ROAD_LABELS, STATUS_LABELS, passage_on_day, passage_words, show_date
+from routestatus.page_tables import event_list, record_link
 from routestatus.textsafe import md_escape, safe_url
 
 view = st.session_state["view"]
@@ -43,25 +44,58 @@ for col, card in zip(st.columns(len(cards)), cards.values(), strict=True):
 
 if data.map_layers is not None:
     statuses = {road: card.interval for road, card in cards.items()}
-    fig = map_figure(data.map_layers, choice.shown_roads, statuses, choice.day, events)
-    st.plotly_chart(fig, key="map_chart", config={"displaylogo": False})
-    unplaced = int(events["place_id"].isna().sum())
-    st.caption(
-        f"Roads coloured by their status on {choice.day}, on the course in use that day. "
-        f"{len(events):,} events in the range; {len(events) - unplaced:,} have a mapped place and are marked "
-        "with one circle per place (larger for more events; hover lists the latest five), "
-        f"{unplaced:,} are not tied to a place. Roads are schematic (straight lines through known places); "
-        "colour, legend text and hover all give the status. Base map: Natural Earth; no tiles are loaded."
+    language = st.segmented_control(
+        "Names in", list(NAME_LANGUAGES), default="English", key="map_names", help="The language of the labels."
     )
+    fig = access_map(
+        data.map_layers,
+        choice.shown_roads,
+        statuses,
+        choice.day,
+        events,
+        data.tables["events"],
+        language or "English",
+        EVENT_SYMBOLS,
+    )
+    picked = st.plotly_chart(
+        fig,
+        key="map_chart",
+        on_select="rerun",
+        selection_mode="points",
+        # No scroll zoom: the wheel scrolls the page; the +/- buttons zoom. The camera saves a PNG, drawn here.
+        config={"displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"filename": "routestatus_map"}},
+    )
+    placed = int(events["place_id"].notna().sum())
+    st.caption(
+        f"Roads by their status on {choice.day}, in colour and line pattern (legend), on the course in use that "
+        f"day; the other course in grey. {placed:,} of {len(events):,} events in the range have a mapped place and "
+        "are marked by type at it; sites are black while active on that day. Roads are schematic: straight lines "
+        "through checked places. Click a mark to open its record. Base map: Natural Earth; nothing is fetched."
+    )
+    chosen = selected_records(picked, events)
+    if len(chosen) == 1:
+        st.query_params["event"] = chosen[0]
+        st.rerun()
+    elif chosen:
+        st.info(
+            "Events at that mark: "
+            + ", ".join(f"[{md_escape(e)}]({record_link('event', e)})" for e in chosen[:40])
+            + (f" and {len(chosen) - 40} more" if len(chosen) > 40 else ""),
+            icon=":material/place:",
+        )
+    strip = timeline_figure(view.clipped, events.iloc[:0], choice.day)
+    strip.update_layout(height=90 + 45 * len(view.clipped), margin={"l": 10, "r": 10, "t": 4, "b": 4}, showlegend=False)
+    st.plotly_chart(strip, key="map_strip", config={"displaylogo": False, "displayModeBar": False})
+    st.caption(f"Status over the range, {choice.start} to {choice.end}; the dashed line marks {choice.day}.")
 else:
     st.warning("The map layers could not be read; see Sources & method.")
 
 # The events on the map, each with a link to its record.
-with st.expander(f"Events in range ({len(events):,})"):
-    paged_table(
-        view,
-        "events",
-        lambda rows: events_table(rows, data.tables["sources"]),
-        "map_events",
-        column_config=TABLE_LINKS,
-    )
+st.subheader(f"Events in range ({len(events):,})")
+paged_table(
+    view,
+    "events",
+    lambda rows: event_list(rows, data.tables["places"]),
+    "map_events",
+    column_config={"record": RECORD_COLUMN},
+)

@@ -162,6 +162,18 @@ def cite_box(view) -> None:
         st.markdown(f"[Link to this view](<{view_link(view, base)}>) (it names the dataset version, `v=`)")
 
 
+# The sidebar's "»" control, shown when the sidebar is closed (always, on a phone), gets a word:
+# an arrow alone does not say that the filters are behind it.
+PHONE_CSS = """<style>
+[data-testid="stExpandSidebarButton"]::after { content: "Filters"; margin-left: 0.3rem; font-size: 0.9rem; }
+</style>"""
+
+
+def labelled_controls() -> None:
+    """Words beside the icon-only control that opens the sidebar (styles only; nothing from the data)."""
+    st.html(PHONE_CSS)
+
+
 def status_caption(choice) -> str:
     """Says plainly which day's status is shown and why that day."""
     why = "the end of the chosen range" if choice.asof is None else "the day chosen under “Status on”"

@@ -133,7 +133,11 @@ def test_map_page_first_load(browsing):
     """First load: both roads are drawn on the map, and the page fetched nothing from off the machine."""
     page = open_page(browsing)
     page.wait_for_function(CHARTS_DRAWN)
-    assert page.locator(".st-key-map_chart .js-plotly-plot canvas").count() > 0
+    # Place names are drawn as text on the map, visible without hovering (SVG text, no font server).
+    labels = page.locator(".st-key-map_chart .js-plotly-plot .scattergeo text")
+    expect(labels.filter(has_text="Stepanakert")).to_be_visible()
+    expect(labels.filter(has_text="Goris")).to_be_visible()
+    expect(labels.filter(has_text="ARMENIA")).to_be_visible()
     roads = page.evaluate(ROAD_TRACES)
     assert sorted(t["route_id"] for t in roads) == ["aghdam_askeran", "lachin"]
     legend = page.locator(".st-key-map_chart .legendtext").all_text_contents()
@@ -144,6 +148,46 @@ def test_map_page_first_load(browsing):
     # A Material icon as the tab icon would be fetched from Google's font server; the app
     # sets an emoji page icon so that nothing is.
     assert browsing.offsite == []
+
+
+def test_the_map_on_a_phone(browser, server):
+    """At 390 × 844: no sideways scrolling, the filters behind a labelled control, the map labelled."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        offsite = []
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost", None)
+                else (offsite.append(route.request.url), route.abort())
+            ),
+        )
+        page.goto(server.url("", asof="2023-06-20"), wait_until="domcontentloaded")
+        page.wait_for_function(SETTLED)
+        page.wait_for_function(CHARTS_DRAWN)
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+        control = page.locator('[data-testid="stExpandSidebarButton"]')
+        expect(control).to_be_visible()
+        assert (
+            page.evaluate(
+                "getComputedStyle(document.querySelector('[data-testid=\"stExpandSidebarButton\"]'), '::after').content"
+            )
+            == '"Filters"'
+        )
+        chart = page.locator(".st-key-map_chart")
+        expect(chart.locator(".scattergeo text").filter(has_text="Stepanakert")).to_be_visible()
+        assert chart.bounding_box()["height"] >= 400  # the map keeps a legible height
+        shots = os.environ.get("ROUTESTATUS_SCREENSHOTS")
+        if shots:
+            page.evaluate("document.fonts.ready.then(() => true)")
+            page.screenshot(path=Path(shots) / "map-phone.png", full_page=False)
+        control.click()
+        expect(page.locator('[data-testid="stSidebar"]').get_by_text("Date range")).to_be_visible()
+        assert offsite == []
+    finally:
+        context.close()
 
 
 def test_typing_a_date_range_changes_the_count_and_the_status_cards(browsing):

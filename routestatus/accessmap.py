@@ -1,0 +1,372 @@
+"""The access map: both roads on the as-of day, the sites that constrained them, and labels.
+
+Drawn with plotly's ``scattergeo`` (SVG) rather than ``scattermap`` (WebGL): text on a
+WebGL map needs glyphs from a font server, while SVG text uses the browser's own fonts, so
+every place, site and country is labelled without hovering and nothing leaves the machine.
+SVG lines also take a dash pattern, so a road's status is drawn twice: by colour and by
+pattern (:data:`STATUS_DASHES`), never by colour alone.
+
+The built-in land, coast and country layers of ``scattergeo`` are all switched off (they
+would be fetched from a CDN); the base map is the bundled Natural Earth boundaries layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from routestatus.labels import ROAD_LABELS, STATUS_COLOURS, STATUS_LABELS, show_date, type_label
+from routestatus.maplayers import MapLayers
+from routestatus.status import Interval
+from routestatus.textsafe import plot_text
+
+# The region both roads run through, with room for Goris and Aghdam; the map opens on it.
+LON_RANGE = (46.15, 47.15)
+LAT_RANGE = (39.40, 40.10)
+HEIGHT = 780  # the map and, below it, the legend (two or three rows wide, a dozen on a phone)
+
+# The status as a line pattern too (plotly's dash names), so it survives greyscale and colour blindness.
+STATUS_DASHES = {
+    "open": "solid",
+    "restricted": "dash",
+    "humanitarian_only": "dashdot",
+    "closed": "dot",
+    "outbound_only": "longdash",
+    "unknown": "longdashdot",
+}
+
+# Place kinds: a symbol each, named in the legend. Settlements are one layer; the rest are
+# the sites where passage was controlled or stopped. A kind not listed is drawn as a circle.
+SETTLEMENTS = ("city", "town", "village")
+KIND_SYMBOLS = {
+    "city": "circle",
+    "town": "circle",
+    "village": "circle-open",
+    "checkpoint": "square-x",
+    "blockade_site": "x",
+    "crossing": "diamond",
+    "bridge": "hourglass",
+    "staging_area": "triangle-up",
+    "peacekeeper_post": "star",
+    "junction": "diamond-open",
+    "waypoint": "circle-dot",
+}
+KIND_WORDS = {
+    "checkpoint": "Checkpoint",
+    "blockade_site": "Blockade site",
+    "crossing": "Crossing point",
+    "bridge": "Bridge",
+    "staging_area": "Staging area",
+    "peacekeeper_post": "Peacekeeper post",
+    "junction": "Junction",
+    "waypoint": "Waypoint",
+}
+
+NAME_LANGUAGES = {"English": "name_en", "Armenian": "name_hy", "Azerbaijani": "name_az", "Russian": "name_ru"}
+SCALE_KM = 10
+HOVER_WIDTH = 60  # characters per hover line: plotly does not wrap hover text itself
+EVENT_SYMBOL_FALLBACK = "circle"
+
+
+def wrapped(text: str, width: int = HOVER_WIDTH) -> str:
+    """Plain text for a plotly hover, escaped, broken into lines of about ``width`` characters."""
+    return "<br>".join(plot_text(line) for line in textwrap.wrap(str(text), width) or [""])
+
+
+def short_name(name: str) -> str:
+    """The first of a place's names as a label (``Lachin / Berdzor`` → ``Lachin``)."""
+    return str(name).split(" / ")[0].split(" (")[0].strip()
+
+
+def _line(lon, lat, width: float, colour: str, dash: str, name: str, meta: dict, hover: str | None) -> go.Scattergeo:
+    return go.Scattergeo(
+        lon=list(lon),
+        lat=list(lat),
+        mode="lines",
+        line={"width": width, "color": colour, "dash": dash},
+        name=name,
+        hovertext=hover,
+        hoverinfo="text" if hover else "skip",
+        showlegend=hover is not None,
+        meta=meta,
+    )
+
+
+def _scale_bar(km: int = SCALE_KM) -> go.Scattergeo:
+    """A bar ``km`` long near the map's upper left corner, drawn in map coordinates (true at any zoom)."""
+    lat = LAT_RANGE[0] + 0.93 * (LAT_RANGE[1] - LAT_RANGE[0])
+    lon0 = LON_RANGE[0] + 0.04 * (LON_RANGE[1] - LON_RANGE[0])
+    lon1 = lon0 + km / (111.32 * math.cos(math.radians(lat)))  # km per degree of longitude at that latitude
+    tick = 0.008
+    return go.Scattergeo(
+        lon=[lon0, lon0, lon0, lon1, lon1, lon1],
+        lat=[lat + tick, lat - tick, lat, lat, lat + tick, lat - tick],
+        mode="lines",
+        line={"width": 2, "color": "#222222", "dash": "solid"},
+        name=f"Scale: {km} km",
+        hoverinfo="skip",
+        showlegend=False,
+        meta={"kind": "scale", "km": km},
+    )
+
+
+def _scale_label(km: int = SCALE_KM) -> go.Scattergeo:
+    lat = LAT_RANGE[0] + 0.93 * (LAT_RANGE[1] - LAT_RANGE[0])
+    lon0 = LON_RANGE[0] + 0.04 * (LON_RANGE[1] - LON_RANGE[0])
+    lon1 = lon0 + km / (111.32 * math.cos(math.radians(lat)))
+    return go.Scattergeo(
+        lon=[(lon0 + lon1) / 2],
+        lat=[lat + 0.012],
+        mode="text",
+        text=[f"{km} km"],
+        textfont={"size": 11, "color": "#222222"},
+        textposition="top center",
+        hoverinfo="skip",
+        showlegend=False,
+        meta={"kind": "scale_label"},
+    )
+
+
+def active_sites(places: pd.DataFrame, events: pd.DataFrame, day: dt.date) -> set[str]:
+    """Sites (places not settlements) where an event on or before ``day`` left passage not open.
+
+    A site is active from the first event there that sets a status other than ``open``, or
+    that sets none (a checkpoint put up, a sit-in begun), until an event there reopens it.
+    ``events`` are all events (retracted ones are left out); the latest one at each site on
+    or before the day decides.
+    """
+    sites = set(places.loc[~places["kind"].isin(SETTLEMENTS), "place_id"])
+    live = events[~events["retracted"].fillna(False).astype(bool)]
+    at = live[live["place_id"].isin(sites) & (live["date_start"] <= pd.Timestamp(day))]
+    latest = at.sort_values(["date_start", "event_id"]).groupby("place_id").tail(1)
+    return set(latest.loc[~latest["status_after"].fillna("").eq("open"), "place_id"])
+
+
+def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, str]) -> list[go.Scattergeo]:
+    """One trace per event type: a mark at each place with events of that type, sized by their number.
+
+    Marks of different types at one place are set a little apart around it, so none hides another.
+    """
+    xy = places.set_index("place_id")[["lon", "lat"]]
+    located = events[events["place_id"].isin(xy.index)]
+    if located.empty:
+        return []
+    types = sorted(located["event_type"].dropna().unique())
+    traces = []
+    for i, event_type in enumerate(types):
+        part = located[located["event_type"].eq(event_type)]
+        angle = 2 * math.pi * i / max(len(types), 1)
+        dlon, dlat = 0.012 * math.cos(angle), 0.009 * math.sin(angle)
+        groups = part.groupby("place_id", sort=True)
+        lon, lat, size, hover, ids = [], [], [], [], []
+        for place_id, rows in groups:
+            lon.append(float(xy.at[place_id, "lon"]) + dlon)
+            lat.append(float(xy.at[place_id, "lat"]) + dlat)
+            size.append(min(9 + 3 * len(rows) ** 0.5, 26))
+            latest = rows.tail(4)
+            lines = [
+                f"{e} {show_date(d, p)}: {wrapped(s)}"
+                for e, d, p, s in zip(
+                    latest["event_id"], latest["date_start"], latest["date_precision"], latest["summary"], strict=True
+                )
+            ]
+            more = len(rows) - len(latest)
+            hover.append(
+                f"<b>{plot_text(type_label(event_type))}</b> ({len(rows)})<br>"
+                + "<br>".join(reversed(lines))
+                + (f"<br>… and {more} earlier" if more else "")
+            )
+            ids.append(";".join(rows["event_id"]))
+        traces.append(
+            go.Scattergeo(
+                lon=lon,
+                lat=lat,
+                mode="markers",
+                marker={
+                    "symbol": symbols.get(event_type, EVENT_SYMBOL_FALLBACK),
+                    "size": size,
+                    "color": "#0072B2",
+                    "line": {"width": 1, "color": "#FFFFFF"},
+                },
+                name=f"Event: {type_label(event_type)}",
+                hovertext=hover,
+                hoverinfo="text",
+                customdata=ids,
+                legendgroup="events",
+                legendgrouptitle={"text": "Events in the range (by type)"} if i == 0 else None,
+                meta={"kind": "events", "event_type": event_type},
+            )
+        )
+    return traces
+
+
+def selected_records(selection, events: pd.DataFrame) -> list[str]:
+    """The event ids behind the marks the reader clicked on the map (``st.plotly_chart``'s selection).
+
+    An event mark carries its events' ids; a place or site carries its place id, which
+    stands for the events in the range at that place. Ids not in ``events`` are dropped.
+    """
+    points = ((selection or {}).get("selection") or {}).get("points") or []
+    shown = list(events["event_id"])
+    by_place = events.groupby("place_id")["event_id"].agg(list).to_dict() if not events.empty else {}
+    chosen: list[str] = []
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, list):  # plotly hands customdata back as a list when it is one per point
+            data = data[0] if data else None
+        if not isinstance(data, str):
+            continue
+        ids = data.split(";") if data.startswith("E") and data[1:2].isdigit() else by_place.get(data, [])
+        chosen += [i for i in ids if i in shown and i not in chosen]
+    return chosen
+
+
+def access_map(
+    layers: MapLayers,
+    roads: tuple[str, ...],
+    statuses: dict[str, Interval],
+    day: dt.date,
+    events: pd.DataFrame,
+    all_events: pd.DataFrame,
+    language: str = "English",
+    event_symbols: dict[str, str] | None = None,
+) -> go.Figure:
+    """The access map on ``day``: each chosen road by its status in colour and pattern, sites, places, events.
+
+    ``events`` are the events of the view (marked by type at their place); ``all_events``
+    decide which sites are active on ``day`` (see :func:`active_sites`). Places and sites
+    are labelled in ``language`` (English, Armenian, Azerbaijani or Russian).
+    """
+    column = NAME_LANGUAGES.get(language, "name_en")
+    fig = go.Figure()
+    fig.add_trace(
+        _line(layers.basemap_lon, layers.basemap_lat, 1, "#888888", "solid", "Borders", {"kind": "basemap"}, None)
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lon=[c[1] for c in layers.countries],
+            lat=[c[2] for c in layers.countries],
+            mode="text",
+            text=[c[0].upper() for c in layers.countries],
+            textfont={"size": 13, "color": "#9A9A9A"},
+            hoverinfo="skip",
+            showlegend=False,
+            meta={"kind": "countries"},
+        )
+    )
+    current = {road: layers.course_on(road, day) for road in roads}
+    for course in layers.courses:
+        if course.route_id not in roads or course is current[course.route_id]:
+            continue
+        in_use = f"in use {course.valid_from} – {course.valid_to or 'end'}"
+        fig.add_trace(
+            _line(
+                course.lon,
+                course.lat,
+                2.5,
+                "#BBBBBB",
+                "solid",
+                f"{ROAD_LABELS[course.route_id]}: other course",
+                {"kind": "former", "route_id": course.route_id, "alignment_id": course.alignment_id},
+                f"{wrapped(course.name)}<br>({in_use}; not in use on {day})",
+            )
+        )
+    for road in roads:
+        course = current[road]
+        if course is None:
+            continue
+        status = statuses[road].status
+        fig.add_trace(
+            _line(
+                course.lon,
+                course.lat,
+                5,
+                STATUS_COLOURS[status],
+                STATUS_DASHES[status],
+                f"{ROAD_LABELS[road]}: {STATUS_LABELS[status]}",
+                {
+                    "kind": "road",
+                    "route_id": road,
+                    "status": status,
+                    "dash": STATUS_DASHES[status],
+                    "alignment_id": course.alignment_id,
+                },
+                f"<b>{ROAD_LABELS[road]} on {day}: {STATUS_LABELS[status]}</b><br>{wrapped(course.name)}",
+            )
+        )
+    places = layers.places
+    settled = places[places["kind"].isin(SETTLEMENTS)]
+    fig.add_trace(
+        go.Scattergeo(
+            lon=settled["lon"],
+            lat=settled["lat"],
+            mode="markers+text",
+            marker={"size": 7, "color": "#333333", "symbol": [KIND_SYMBOLS[k] for k in settled["kind"]]},
+            text=[plot_text(short_name(n)) for n in settled[column]],
+            textposition="top right",
+            textfont={"size": 12, "color": "#222222"},
+            name="Towns and villages",
+            hovertext=settled["hover"],
+            hoverinfo="text",
+            customdata=settled["place_id"],
+            meta={"kind": "places", "language": language},
+        )
+    )
+    active = active_sites(places, all_events, day)
+    sites = places[~places["kind"].isin(SETTLEMENTS)]
+    for kind, part in sites.groupby("kind", sort=True):
+        on = part["place_id"].isin(active)
+        fig.add_trace(
+            go.Scattergeo(
+                lon=part["lon"],
+                lat=part["lat"],
+                mode="markers+text",
+                marker={
+                    "symbol": KIND_SYMBOLS.get(kind, "circle"),
+                    "size": 13,
+                    "color": ["#000000" if a else "#9A9A9A" for a in on],
+                    "line": {"width": 1.5, "color": "#000000"},
+                },
+                text=[
+                    plot_text(short_name(n)) + ("" if a else " (not active)")
+                    for n, a in zip(part[column], on, strict=True)
+                ],
+                textposition="bottom right",
+                textfont={"size": 12, "color": "#000000"},
+                name=KIND_WORDS.get(kind, str(kind).replace("_", " ").capitalize()),
+                hovertext=[
+                    h + ("<br><b>active on this day</b>" if a else "<br>not active on this day")
+                    for h, a in zip(part["hover"], on, strict=True)
+                ],
+                hoverinfo="text",
+                customdata=part["place_id"],
+                legendgroup="sites",
+                legendgrouptitle={"text": "Sites (black: active on the day)"},
+                meta={"kind": "sites", "site_kind": kind, "active": list(part.loc[on, "place_id"])},
+            )
+        )
+    for trace in _event_marks(events, places, event_symbols or {}):
+        fig.add_trace(trace)
+    fig.add_trace(_scale_bar())
+    fig.add_trace(_scale_label())
+    fig.update_geos(
+        visible=False,  # no built-in land, coast or country layers: they would be fetched from a CDN
+        projection_type="mercator",
+        lonaxis_range=list(LON_RANGE),
+        lataxis_range=list(LAT_RANGE),
+        center={"lon": sum(LON_RANGE) / 2, "lat": sum(LAT_RANGE) / 2},
+        bgcolor="#FFFFFF",
+    )
+    fig.update_layout(
+        height=HEIGHT,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        # Below the map, in rows: inside it, the legend would cover the roads on a phone.
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "font": {"size": 12}},
+        hoverlabel={"align": "left"},
+        dragmode="pan",
+    )
+    return fig
