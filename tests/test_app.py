@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from routestatus.citation import dataset_version
 from routestatus.accessmap import STATUS_DASHES
+from routestatus.citation import dataset_version
 from routestatus.cli import main
 from routestatus.labels import STATUS_COLOURS, STATUS_LABELS
 from routestatus.snapshot import builder, table_csv
