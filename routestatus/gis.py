@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyogrio
@@ -107,8 +108,8 @@ def _as_days(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         if name != "geometry" and pd.api.types.is_datetime64_any_dtype(out[name]):
-            days = [_day(v) for v in out[name]]
-            out[name] = pd.Series(pd.array(days, dtype=pd.ArrowDtype(pa.date32())), index=out.index)
+            days = pa.array(out[name].to_numpy(), from_pandas=True).cast(pa.date32())
+            out[name] = pd.Series(pd.arrays.ArrowExtensionArray(days), index=out.index)
     return out
 
 
@@ -172,11 +173,13 @@ def segments_layer(view: View) -> gpd.GeoDataFrame:
     return _frame(frame, lines)
 
 
-def _points(lon: pd.Series, lat: pd.Series) -> list:
-    return [
-        None if pd.isna(x) or pd.isna(y) else shapely.Point(float(x), float(y))
-        for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
-    ]
+def _points(lon: pd.Series, lat: pd.Series) -> np.ndarray:
+    """Points from coordinate columns, at once (one by one took most of the events layer's time); None where blank."""
+    x = lon.to_numpy(dtype="float64", na_value=np.nan)
+    y = lat.to_numpy(dtype="float64", na_value=np.nan)
+    points = shapely.points(x, y)
+    points[np.isnan(x) | np.isnan(y)] = None
+    return points
 
 
 def places_layer(view: View) -> gpd.GeoDataFrame:
@@ -185,21 +188,31 @@ def places_layer(view: View) -> gpd.GeoDataFrame:
     return _frame(places, _points(places["lon"], places["lat"]))
 
 
-def events_layer(view: View) -> gpd.GeoDataFrame:
-    """The view's events that name a known place, with every export column, at the place; in the view's order."""
-    events = view.table("events")
+def events_layer(view: View, events: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """The view's events that name a known place, with every export column, at the place; in the view's order.
+
+    ``events`` is ``view.table("events")`` when the caller has it already (the snapshot does).
+    """
+    events = view.table("events") if events is None else events
     where = view.data.tables["places"].set_index("place_id")[["lon", "lat"]]
     placed = events[events["place_id"].isin(where.index)]
     at = where.loc[placed["place_id"]]
     return _frame(placed, _points(at["lon"], at["lat"]))
 
 
-def layers(view: View) -> dict[str, gpd.GeoDataFrame]:
-    """The view's four layers, by name, in :data:`LAYERS` order (none when the map layers did not load)."""
+def layers(view: View, events: pd.DataFrame | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """The view's four layers, by name, in :data:`LAYERS` order (none when the map layers did not load).
+
+    ``events``, if given, is ``view.table("events")`` already worked out.
+    """
     if view.data.map_layers is None or view.choice is None:
         return {}
-    build = {"roads": roads_layer, "status_segments": segments_layer, "places": places_layer, "events": events_layer}
-    return {layer.name: build[layer.name](view) for layer in LAYERS}
+    return {
+        "roads": roads_layer(view),
+        "status_segments": segments_layer(view),
+        "places": places_layer(view),
+        "events": events_layer(view, events),
+    }
 
 
 GEOMETRY = {layer.name: layer.geometry for layer in LAYERS}
@@ -257,9 +270,15 @@ def geojson_bytes(frame: gpd.GeoDataFrame, name: str) -> bytes:
     return buffer.getvalue()
 
 
-def gis_files(view: View, day: dt.date | None = None) -> tuple[dict[str, bytes], dict[str, gpd.GeoDataFrame]]:
-    """A snapshot's GIS files (``map.gpkg`` and each layer's GeoJSON), and the layers they hold."""
-    built = layers(view)
+def gis_files(
+    view: View, day: dt.date | None = None, events: pd.DataFrame | None = None
+) -> tuple[dict[str, bytes], dict[str, gpd.GeoDataFrame]]:
+    """A snapshot's GIS files (``map.gpkg`` and each layer's GeoJSON), and the layers they hold.
+
+    ``day`` is the GeoPackage's (see :func:`gpkg_bytes`); ``events`` is ``view.table("events")``
+    if the caller has it already.
+    """
+    built = layers(view, events)
     if not built:
         return {}, {}
     files = {GPKG_FILE: gpkg_bytes(built, day)}

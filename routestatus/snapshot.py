@@ -157,7 +157,7 @@ def snapshot_zip(view: View, generated_at: dt.datetime | None = None, base_url: 
         files["routes.geojson"] = _routes_layer(data.geo_files["routes.geojson"], choice.shown_roads)
     if "places.geojson" in data.geo_files:
         files["places.geojson"] = data.geo_files["places.geojson"]
-    gis, layers = gis_files(view, when.date())
+    gis, layers = gis_files(view, when.date(), tables["events"])
     files.update(gis)
     features = {name: len(frame) for name, frame in layers.items()}
     layer_files = {layer.geojson_file: layer.name for layer in LAYERS if layer.name in features}
