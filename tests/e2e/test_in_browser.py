@@ -150,6 +150,40 @@ def test_map_page_first_load(browsing):
     assert browsing.offsite == []
 
 
+# The screen position and ids of the first event mark that stands for a single event.
+SINGLE_EVENT_MARK = """() => {
+    const gd = document.querySelector('.st-key-map_chart .js-plotly-plot');
+    const layers = [...gd.querySelectorAll('.scattergeo')];
+    for (let i = 0; i < gd.data.length; i++) {
+        const t = gd.data[i];
+        if (!t.meta || t.meta.kind !== 'events') continue;
+        const points = layers[i].querySelectorAll('path.point');
+        for (let j = 0; j < t.customdata.length; j++) {
+            if (t.customdata[j].includes(';')) continue;
+            const r = points[j].getBoundingClientRect();
+            return {id: t.customdata[j], x: r.x + r.width / 2, y: r.y + r.height / 2};
+        }
+    }
+    return null;
+}"""
+
+
+def test_a_click_on_a_map_mark_opens_its_record_and_the_camera_saves_a_png(browsing):
+    page = open_page(browsing, asof="2023-06-20")
+    page.wait_for_function(CHARTS_DRAWN)
+    chart = page.locator(".st-key-map_chart")
+    chart.hover()
+    with page.expect_download() as info:
+        chart.locator('.modebar-btn[data-title*="png" i]').first.click()
+    assert info.value.suggested_filename.endswith(".png")  # drawn in the page: nothing fetched
+    mark = page.evaluate(SINGLE_EVENT_MARK)
+    assert mark, "the map marks at least one place with a single event"
+    page.mouse.click(mark["x"], mark["y"])
+    expect(page.locator("h1")).to_contain_text(mark["id"])
+    assert query_of(page).get("event") == [mark["id"]]
+    assert browsing.offsite == []
+
+
 def test_the_map_on_a_phone(browser, server):
     """At 390 × 844: no sideways scrolling, the filters behind a labelled control, the map labelled."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
