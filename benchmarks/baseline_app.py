@@ -63,13 +63,15 @@ st.dataframe(rows.head(shown_rows), hide_index=True)
 
 points = int(os.environ.get("BASELINE_POINTS") or len(rows))
 rng = np.random.default_rng(0)
+# The same kind of map as the project's: SVG scattergeo with plotly's own layers off.
 fig = go.Figure(
-    go.Scattermap(
+    go.Scattergeo(
         lon=rng.uniform(45.5, 47.5, points),
         lat=rng.uniform(39.0, 40.5, points),
         mode="markers",
         marker={"size": 8},
     )
 )
-fig.update_layout(map={"style": "white-bg", "center": {"lat": 39.72, "lon": 46.62}, "zoom": 8.2}, height=560)
+fig.update_geos(visible=False, projection_type="mercator", lonaxis_range=[46.15, 47.15], lataxis_range=[39.4, 40.1])
+fig.update_layout(height=780)
 st.plotly_chart(fig, key="baseline_map")
