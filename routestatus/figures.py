@@ -43,29 +43,6 @@ def _hover_lines(rows: pd.DataFrame) -> list[str]:
     ]
 
 
-def place_marks(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
-    """One marker per place with events: its position, the count, and the latest events in words.
-
-    One marker per place rather than per event keeps the map the same size whatever the
-    number of events (events at one place would sit on top of each other anyway). Only the
-    few events named in a hover are turned into text, so the cost does not grow with them.
-    """
-    xy = places[["place_id", "lon", "lat"]]
-    located = events[events["place_id"].isin(xy["place_id"])]
-    counts = located["place_id"].value_counts()
-    latest = located.groupby("place_id").tail(HOVER_EVENTS)  # events come in date order
-    lines: dict[str, list[str]] = {}
-    for place_id, line in zip(latest["place_id"], _hover_lines(latest), strict=True):
-        lines.setdefault(place_id, []).insert(0, line)  # latest first
-    rows = []
-    for place_id, n in counts.items():
-        more = int(n) - len(lines[place_id])
-        tail = [f"… and {more} earlier event(s) here in the range"] if more else []
-        rows.append({"place_id": place_id, "n": int(n), "hover": "<br>".join(lines[place_id] + tail)})
-    marks = pd.DataFrame(rows, columns=["place_id", "n", "hover"])
-    return marks.merge(xy, on="place_id").sort_values("place_id", ignore_index=True)
-
-
 def _line(lon, lat, width: int, colour: str, name: str, meta: dict, hover: str | None = None) -> go.Scattermap:
     """A line on the map; without ``hover`` it stays out of the legend and the hover (the base map)."""
     return go.Scattermap(
@@ -79,91 +56,6 @@ def _line(lon, lat, width: int, colour: str, name: str, meta: dict, hover: str |
         showlegend=hover is not None,
         meta=meta,
     )
-
-
-def map_figure(
-    layers: MapLayers,
-    roads: tuple[str, ...],
-    statuses: dict[str, Interval],
-    day: dt.date,
-    events: pd.DataFrame,
-    style: str = OFFLINE_STYLE,
-) -> go.Figure:
-    """The chosen roads coloured by their status on ``day``, places, and markers for ``events``.
-
-    One line trace per road (the course in use on ``day``), named with the road and the
-    status in words; other courses as thin grey lines; the base map is the bundled
-    boundaries layer drawn as a line trace on the ``white-bg`` style, so nothing is fetched.
-    """
-    fig = go.Figure()
-    fig.add_trace(
-        _line(layers.basemap_lon, layers.basemap_lat, 1, "#888888", "Borders (Natural Earth)", {"kind": "basemap"})
-    )
-    current = {road: layers.course_on(road, day) for road in roads}
-    for course in layers.courses:
-        if course.route_id not in roads or course is current[course.route_id]:
-            continue
-        fig.add_trace(
-            _line(
-                course.lon,
-                course.lat,
-                2,
-                "#BBBBBB",
-                f"{ROAD_LABELS[course.route_id]}: other course ({course.alignment_id})",
-                {"kind": "former", "route_id": course.route_id},
-                f"{plot_text(course.name)} (in use {course.valid_from} – {course.valid_to or 'end'})",
-            )
-        )
-    for road in roads:
-        course = current[road]
-        if course is None:
-            continue
-        status = statuses[road].status
-        fig.add_trace(
-            _line(
-                course.lon,
-                course.lat,
-                6,
-                STATUS_COLOURS[status],
-                f"{ROAD_LABELS[road]}: {STATUS_LABELS[status]}",
-                {"kind": "road", "route_id": road, "status": status, "alignment_id": course.alignment_id},
-                f"{ROAD_LABELS[road]} on {day}: {STATUS_LABELS[status]}<br>{plot_text(course.name)}",
-            )
-        )
-    fig.add_trace(
-        go.Scattermap(
-            lon=layers.places["lon"],
-            lat=layers.places["lat"],
-            mode="markers",
-            marker={"size": 8, "color": "#333333"},
-            name="Places",
-            hovertext=layers.places["hover"],
-            hoverinfo="text",
-            meta={"kind": "places"},
-        )
-    )
-    marks = place_marks(events, layers.places)
-    if not marks.empty:
-        fig.add_trace(
-            go.Scattermap(
-                lon=marks["lon"],
-                lat=marks["lat"],
-                mode="markers",
-                # Area grows with the count, within bounds that keep every place visible.
-                marker={"size": (10 + 4 * marks["n"] ** 0.5).clip(upper=40), "color": "#0072B2", "opacity": 0.6},
-                name=f"Events at a mapped place ({int(marks['n'].sum())})",
-                hovertext=marks["hover"],
-                hoverinfo="text",
-                meta={"kind": "events"},
-            )
-        )
-    fig.update_layout(
-        map={"style": style, "center": MAP_CENTER, "zoom": MAP_ZOOM},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=560,
-        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
-    )
-    return fig
 
 
 DAY_MARKS_MAX = 400  # beyond this many marked days, events are marked by week instead
@@ -536,7 +428,7 @@ def place_figure(
 ) -> go.Figure:
     """A small map centred on one place: base map, each road's course in use on ``day``, other places, the place.
 
-    Drawn like :func:`map_figure` (bundled layers on the ``white-bg`` style, nothing fetched);
+    Drawn on the bundled layers on the ``white-bg`` style, with markers only, so nothing is fetched;
     the roads are grey, since a record's status is given in words beside the map.
     """
     fig = go.Figure()
