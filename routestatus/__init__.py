@@ -25,7 +25,8 @@ What the reader sees
 - ``labels``: words, colours and patterns for roads, statuses and event types.
 - ``page_tables``: tables worded for the pages.
 - ``record``: everything one event's or one statement's own view shows.
-- ``figures``: the plotly figures; ``maplayers``: the map's fixed layers.
+- ``accessmap``: the Map page's map; ``figures``: the other plotly figures; ``maplayers``: the
+  map's fixed layers.
 - ``textsafe``: showing text from the data as text.
 - ``codebook``: the status definitions, read from ``data/README.md``.
 
