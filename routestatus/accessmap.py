@@ -66,6 +66,12 @@ KIND_WORDS = {
     "waypoint": "Waypoint",
 }
 
+# Where each kind's label sits beside its symbol: settlements' labels go above right, so a
+# site at or near a village (the Kornidzor staging area, the Hakari checkpoint) is labelled
+# on another side and the two do not print over each other.
+KIND_TEXT_POSITION = {"staging_area": "middle left", "blockade_site": "middle right", "junction": "middle left"}
+SITE_TEXT_POSITION = "bottom right"
+
 NAME_LANGUAGES = {"English": "name_en", "Armenian": "name_hy", "Azerbaijani": "name_az", "Russian": "name_ru"}
 SCALE_KM = 10
 HOVER_WIDTH = 60  # characters per hover line: plotly does not wrap hover text itself
@@ -80,6 +86,12 @@ def wrapped(text: str, width: int = HOVER_WIDTH) -> str:
 def short_name(name: str) -> str:
     """The first of a place's names as a label (``Lachin / Berdzor`` → ``Lachin``)."""
     return str(name).split(" / ")[0].split(" (")[0].strip()
+
+
+def site_label(name: str, settlements) -> str:
+    """A site's label: its first name, or its whole name when that first name is a settlement's (Kornidzor)."""
+    short = short_name(name)
+    return str(name) if short in {short_name(s) for s in settlements} else short
 
 
 def _line(lon, lat, width: float, colour: str, dash: str, name: str, meta: dict, hover: str | None) -> go.Scattergeo:
@@ -331,11 +343,9 @@ def access_map(
                     "color": ["#000000" if a else "#9A9A9A" for a in on],
                     "line": {"width": 1.5, "color": "#000000"},
                 },
-                text=[
-                    plot_text(short_name(n)) + ("" if a else " (not active)")
-                    for n, a in zip(part[column], on, strict=True)
-                ],
-                textposition="bottom right",
+                # Grey, not black, says "not active"; the hover says it in words.
+                text=[plot_text(site_label(n, settled[column])) for n in part[column]],
+                textposition=KIND_TEXT_POSITION.get(kind, SITE_TEXT_POSITION),
                 textfont={"size": 12, "color": "#000000"},
                 name=KIND_WORDS.get(kind, str(kind).replace("_", " ").capitalize()),
                 hovertext=[
