@@ -3,7 +3,16 @@ from pathlib import Path
 
 import pytest
 
-from routestatus.paths import PROJECT_ROOT, Root
+from routestatus.load import Dataset, load_dataset
+from routestatus.paths import PROJECT_ROOT, Root, resolve_root
+
+
+@pytest.fixture(scope="session")
+def data() -> Dataset:
+    """The curated dataset, loaded once for every test module that reads it (none may change it)."""
+    loaded = load_dataset(resolve_root())
+    assert loaded.report.ok, loaded.report.lines()
+    return loaded
 
 
 @pytest.fixture

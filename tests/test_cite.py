@@ -13,8 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from routestatus.citation import EXPORT_FIELDS, dataset_version, version_notice, view_citation, view_link
 from routestatus.cli import main
-from routestatus.load import load_dataset
-from routestatus.paths import PROJECT_ROOT, resolve_root
+from routestatus.paths import PROJECT_ROOT
 from routestatus.snapshot import CITATION_FILE, read_snapshot, snapshot_zip, table_csv
 from routestatus.status import build_intervals
 from routestatus.view import View, table_schema
@@ -23,13 +22,6 @@ from tests.expected import read
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 D = dt.date.fromisoformat
 CODEBOOK = (PROJECT_ROOT / "data" / "README.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def data():
-    loaded = load_dataset(resolve_root())
-    assert loaded.report.ok, loaded.report.lines()
-    return loaded
 
 
 @pytest.fixture(scope="module")

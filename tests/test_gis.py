@@ -13,7 +13,6 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from routestatus.load import load_dataset
 from routestatus.paths import resolve_root
 from routestatus.snapshot import read_snapshot, snapshot_zip
 from routestatus.status import build_intervals
@@ -31,13 +30,6 @@ def read(table: str) -> list[dict[str, str]]:
     """A curated table's rows as text, from the root the data is loaded from."""
     with open(resolve_root().data / f"{table}.csv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
-
-
-@pytest.fixture(scope="module")
-def data():
-    loaded = load_dataset(resolve_root())
-    assert loaded.report.ok, loaded.report.lines()
-    return loaded
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from routestatus.cli import main
-from routestatus.load import load_dataset
-from routestatus.paths import resolve_root
 from routestatus.search import MAX_WORDS, fold, mark_markdown, parse_query, spans
 from routestatus.snapshot import table_csv
 from routestatus.status import build_intervals
@@ -23,8 +21,7 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 
 @pytest.fixture(scope="module")
-def curated():
-    data = load_dataset(resolve_root())
+def curated(data):
     return data, build_intervals(data.tables["events"]), Options.of(data)
 
 
