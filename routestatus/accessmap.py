@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -74,13 +73,30 @@ SITE_TEXT_POSITION = "bottom right"
 
 NAME_LANGUAGES = {"English": "name_en", "Armenian": "name_hy", "Azerbaijani": "name_az", "Russian": "name_ru"}
 SCALE_KM = 10
+HOVER_SUMMARY = 140  # characters of a summary in a mark's hover; the record has it whole
 HOVER_WIDTH = 60  # characters per hover line: plotly does not wrap hover text itself
 EVENT_SYMBOL_FALLBACK = "circle"
 
 
 def wrapped(text: str, width: int = HOVER_WIDTH) -> str:
-    """Plain text for a plotly hover, escaped, broken into lines of about ``width`` characters."""
-    return "<br>".join(plot_text(line) for line in textwrap.wrap(str(text), width) or [""])
+    """Plain text for a plotly hover, escaped, broken at spaces into lines of about ``width`` characters.
+
+    A greedy break at spaces is all a hover needs, at a tenth of ``textwrap``'s cost.
+    """
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(plot_text(x) for x in lines)
+
+
+def shortened(text: str, limit: int = HOVER_SUMMARY) -> str:
+    """``text`` cut at a word near ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def short_name(name: str) -> str:
@@ -158,56 +174,66 @@ def active_sites(places: pd.DataFrame, events: pd.DataFrame, day: dt.date) -> se
     return set(latest.loc[~latest["status_after"].fillna("").eq("open"), "place_id"])
 
 
+MARK_EVENTS_SHOWN = 3  # events written out in a mark's hover, latest first; the rest are counted
+MARK_IDS = 20  # a mark for more events than this carries its place and type, not every id
+
+
 def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, str]) -> list[go.Scattergeo]:
     """One trace per event type: a mark at each place with events of that type, sized by their number.
 
-    Marks of different types at one place are set a little apart around it, so none hides another.
+    Marks of different types at one place are set a little apart around it, so none hides
+    another. Each mark's hover and ids are worked out for all marks at once (one grouping),
+    and only a few events per mark are written out, so the figure does not grow with the events.
     """
     xy = places.set_index("place_id")[["lon", "lat"]]
-    located = events[events["place_id"].isin(xy.index)]
+    located = events.loc[events["place_id"].isin(xy.index), ["event_id", "date_start", "date_precision"]]
+    located = located.assign(
+        event_type=events["event_type"], place_id=events["place_id"], summary=events["summary"]
+    ).dropna(subset=["event_type"])
     if located.empty:
         return []
-    types = sorted(located["event_type"].dropna().unique())
-    traces = []
-    for i, event_type in enumerate(types):
-        part = located[located["event_type"].eq(event_type)]
-        angle = 2 * math.pi * i / max(len(types), 1)
-        dlon, dlat = 0.012 * math.cos(angle), 0.009 * math.sin(angle)
-        groups = part.groupby("place_id", sort=True)
-        lon, lat, size, hover, ids = [], [], [], [], []
-        for place_id, rows in groups:
-            lon.append(float(xy.at[place_id, "lon"]) + dlon)
-            lat.append(float(xy.at[place_id, "lat"]) + dlat)
-            size.append(min(9 + 3 * len(rows) ** 0.5, 26))
-            latest = rows.tail(4)
-            lines = [
-                f"{e} {show_date(d, p)}: {wrapped(s)}"
-                for e, d, p, s in zip(
-                    latest["event_id"], latest["date_start"], latest["date_precision"], latest["summary"], strict=True
-                )
-            ]
-            more = len(rows) - len(latest)
-            hover.append(
-                f"<b>{plot_text(type_label(event_type))}</b> ({len(rows)})<br>"
-                + "<br>".join(reversed(lines))
-                + (f"<br>… and {more} earlier" if more else "")
+    keys = ["event_type", "place_id"]
+    marks = located.groupby(keys, sort=True).agg(n=("event_id", "size"), ids=("event_id", ";".join))
+    latest = located.groupby(keys, sort=False).tail(MARK_EVENTS_SHOWN)  # events come in date order
+    latest = latest.assign(
+        line=[
+            f"{e} {show_date(d, p)}: {wrapped(shortened(t))}"
+            for e, d, p, t in zip(
+                latest["event_id"], latest["date_start"], latest["date_precision"], latest["summary"], strict=True
             )
-            ids.append(";".join(rows["event_id"]))
+        ]
+    )
+    marks["lines"] = latest.groupby(keys, sort=True)["line"].agg(lambda ls: "<br>".join(reversed(list(ls))))
+    marks = marks.reset_index()
+    groups = list(marks.groupby("event_type", sort=True))
+    traces = []
+    for i, (event_type, part) in enumerate(groups):
+        angle = 2 * math.pi * i / len(groups)
+        dlon, dlat = 0.012 * math.cos(angle), 0.009 * math.sin(angle)
+        label = plot_text(type_label(event_type))
+        more = part["n"] - part["n"].clip(upper=MARK_EVENTS_SHOWN)
         traces.append(
             go.Scattergeo(
-                lon=lon,
-                lat=lat,
+                lon=(part["place_id"].map(xy["lon"]) + dlon).tolist(),
+                lat=(part["place_id"].map(xy["lat"]) + dlat).tolist(),
                 mode="markers",
                 marker={
                     "symbol": symbols.get(event_type, EVENT_SYMBOL_FALLBACK),
-                    "size": size,
+                    "size": (9 + 3 * part["n"] ** 0.5).clip(upper=26).tolist(),
                     "color": "#0072B2",
                     "line": {"width": 1, "color": "#FFFFFF"},
                 },
                 name=f"Event: {type_label(event_type)}",
-                hovertext=hover,
+                hovertext=[
+                    f"<b>{label}</b> ({n})<br>{lines}" + (f"<br>… and {m} earlier" if m else "")
+                    for n, lines, m in zip(part["n"], part["lines"], more, strict=True)
+                ],
                 hoverinfo="text",
-                customdata=ids,
+                # The ids themselves while few; past that, the place and type, which stand for them.
+                customdata=[
+                    ids if n <= MARK_IDS else f"{place}|{event_type}"
+                    for ids, n, place in zip(part["ids"], part["n"], part["place_id"], strict=True)
+                ],
                 legendgroup="events",
                 legendgrouptitle={"text": "Events in the range (by type)"} if i == 0 else None,
                 meta={"kind": "events", "event_type": event_type},
@@ -219,8 +245,9 @@ def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, 
 def selected_records(selection, events: pd.DataFrame) -> list[str]:
     """The event ids behind the marks the reader clicked on the map (``st.plotly_chart``'s selection).
 
-    An event mark carries its events' ids; a place or site carries its place id, which
-    stands for the events in the range at that place. Ids not in ``events`` are dropped.
+    An event mark carries its events' ids, or ``place|type`` when it stands for many; a
+    place or site carries its place id, which stands for the events in the range at that
+    place. Ids not in ``events`` are dropped.
     """
     points = ((selection or {}).get("selection") or {}).get("points") or []
     shown = list(events["event_id"])
@@ -232,7 +259,13 @@ def selected_records(selection, events: pd.DataFrame) -> list[str]:
             data = data[0] if data else None
         if not isinstance(data, str):
             continue
-        ids = data.split(";") if data.startswith("E") and data[1:2].isdigit() else by_place.get(data, [])
+        if "|" in data:  # a mark for many events: its place and event type
+            place, event_type = data.split("|", 1)
+            ids = list(events.loc[events["place_id"].eq(place) & events["event_type"].eq(event_type), "event_id"])
+        elif data.startswith("E") and data[1:2].isdigit():
+            ids = data.split(";")
+        else:  # a place or a site
+            ids = by_place.get(data, [])
         chosen += [i for i in ids if i in shown and i not in chosen]
     return chosen
 

@@ -159,7 +159,7 @@ SINGLE_EVENT_MARK = """() => {
         if (!t.meta || t.meta.kind !== 'events') continue;
         const points = layers[i].querySelectorAll('path.point');
         for (let j = 0; j < t.customdata.length; j++) {
-            if (t.customdata[j].includes(';')) continue;
+            if (t.customdata[j].includes(';') || t.customdata[j].includes('|')) continue;
             const r = points[j].getBoundingClientRect();
             return {id: t.customdata[j], x: r.x + r.width / 2, y: r.y + r.height / 2};
         }
