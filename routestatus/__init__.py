@@ -34,6 +34,7 @@ Exports and tools
 - ``export``: the one CSV format of every download; ``snapshot``: the zip and reading it back.
 - ``gis``: the view as GIS layers: a GeoPackage and GeoJSON files of roads, status segments, places and events.
 - ``citation``: the suggested citation of a view, a table or a record.
+- ``exportcolumns``: the readable columns after the codebook's in each exported CSV.
 - ``extract``: candidate statement rows from an article.
 - ``cli``: ``python -m routestatus …``.
 """

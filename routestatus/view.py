@@ -23,7 +23,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from routestatus.citation import EXPORT_FIELDS, export_columns
+from routestatus.exportcolumns import EXPORT_FIELDS, export_columns
 from routestatus.filters import filter_events, filter_people, filter_statements
 from routestatus.isodate import not_a_day, parse_day
 from routestatus.labels import ROAD_LABELS, type_label
@@ -634,7 +634,7 @@ class View:
         """One export table (``events``, ``statements``, ``sources``, ``status_intervals``) in its declared columns.
 
         Events and statements have the codebook's columns, then the readable ones of
-        :data:`routestatus.citation.EXPORT_FIELDS` worked out for the rows of the view.
+        :data:`routestatus.exportcolumns.EXPORT_FIELDS` worked out for the rows of the view.
         """
         frame = getattr(self, name)
         if name in EXPORT_FIELDS:

@@ -11,8 +11,9 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from routestatus.citation import EXPORT_FIELDS, dataset_version, version_notice, view_citation, view_link
+from routestatus.citation import dataset_version, version_notice, view_citation, view_link
 from routestatus.cli import main
+from routestatus.exportcolumns import EXPORT_FIELDS
 from routestatus.paths import PROJECT_ROOT
 from routestatus.snapshot import CITATION_FILE, read_snapshot, snapshot_zip, table_csv
 from routestatus.status import build_intervals

@@ -10,9 +10,9 @@ import zipfile
 import pandas as pd
 import pytest
 
-from routestatus.citation import EXPORT_FIELDS
 from routestatus.cli import main
 from routestatus.export import FORMULA_STARTS, csv_bytes, read_csv_bytes
+from routestatus.exportcolumns import EXPORT_FIELDS
 from routestatus.filters import filter_events, filter_statements
 from routestatus.load import fingerprint, load_dataset
 from routestatus.schema import Field, Table
@@ -106,7 +106,7 @@ def test_zip_round_trip_gives_exactly_the_filtered_rows(hostile, lo, hi, roads):
     assert list(snap.tables["events"]["event_id"]) == list(expected_events["event_id"])
     expected_statements = filter_statements(data.tables["statements"], flt.choice)
     assert list(snap.tables["statements"]["statement_id"]) == list(expected_statements["statement_id"])
-    # The codebook's columns first, then the export-only ones (routestatus.citation.EXPORT_FIELDS).
+    # The codebook's columns first, then the export-only ones (routestatus.exportcolumns.EXPORT_FIELDS).
     codebook = data.schema.tables["events"].columns
     assert list(snap.tables["events"].columns) == codebook + [f.name for f in EXPORT_FIELDS["events"]]
 
