@@ -250,6 +250,8 @@ def selected_records(selection, events: pd.DataFrame) -> list[str]:
     place. Ids not in ``events`` are dropped.
     """
     points = ((selection or {}).get("selection") or {}).get("points") or []
+    if not points:  # every rerun without a click: nothing to work out
+        return []
     shown = list(events["event_id"])
     by_place = events.groupby("place_id")["event_id"].agg(list).to_dict() if not events.empty else {}
     chosen: list[str] = []
