@@ -13,13 +13,16 @@ would be fetched from a CDN); the base map is the bundled Natural Earth boundari
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from routestatus.labels import ROAD_LABELS, STATUS_COLOURS, STATUS_LABELS, show_date, type_label
 from routestatus.maplayers import MapLayers
+from routestatus.plotspec import figure, trace
 from routestatus.status import Interval
 from routestatus.textsafe import plot_text
 
@@ -110,8 +113,9 @@ def site_label(name: str, settlements) -> str:
     return str(name) if short in {short_name(s) for s in settlements} else short
 
 
-def _line(lon, lat, width: float, colour: str, dash: str, name: str, meta: dict, hover: str | None) -> go.Scattergeo:
-    return go.Scattergeo(
+def _line(lon, lat, width: float, colour: str, dash: str, name: str, meta: dict, hover: str | None) -> dict:
+    return trace(
+        "scattergeo",
         lon=list(lon),
         lat=list(lat),
         mode="lines",
@@ -124,13 +128,14 @@ def _line(lon, lat, width: float, colour: str, dash: str, name: str, meta: dict,
     )
 
 
-def _scale_bar(km: int = SCALE_KM) -> go.Scattergeo:
+def _scale_bar(km: int = SCALE_KM) -> dict:
     """A bar ``km`` long near the map's upper left corner, drawn in map coordinates (true at any zoom)."""
     lat = LAT_RANGE[0] + 0.93 * (LAT_RANGE[1] - LAT_RANGE[0])
     lon0 = LON_RANGE[0] + 0.04 * (LON_RANGE[1] - LON_RANGE[0])
     lon1 = lon0 + km / (111.32 * math.cos(math.radians(lat)))  # km per degree of longitude at that latitude
     tick = 0.008
-    return go.Scattergeo(
+    return trace(
+        "scattergeo",
         lon=[lon0, lon0, lon0, lon1, lon1, lon1],
         lat=[lat + tick, lat - tick, lat, lat, lat + tick, lat - tick],
         mode="lines",
@@ -142,11 +147,12 @@ def _scale_bar(km: int = SCALE_KM) -> go.Scattergeo:
     )
 
 
-def _scale_label(km: int = SCALE_KM) -> go.Scattergeo:
+def _scale_label(km: int = SCALE_KM) -> dict:
     lat = LAT_RANGE[0] + 0.93 * (LAT_RANGE[1] - LAT_RANGE[0])
     lon0 = LON_RANGE[0] + 0.04 * (LON_RANGE[1] - LON_RANGE[0])
     lon1 = lon0 + km / (111.32 * math.cos(math.radians(lat)))
-    return go.Scattergeo(
+    return trace(
+        "scattergeo",
         lon=[(lon0 + lon1) / 2],
         lat=[lat + 0.012],
         mode="text",
@@ -159,15 +165,20 @@ def _scale_label(km: int = SCALE_KM) -> go.Scattergeo:
     )
 
 
-def active_sites(places: pd.DataFrame, events: pd.DataFrame, day: dt.date) -> set[str]:
+def active_sites(places: pd.DataFrame, events: pd.DataFrame, day: dt.date, selection=None) -> set[str]:
     """Sites (places not settlements) where an event on or before ``day`` left passage not open.
 
     A site is active from the first event there that sets a status other than ``open``, or
     that sets none (a checkpoint put up, a sit-in begun), until an event there reopens it.
     ``events`` are all events (retracted ones are left out); the latest one at each site on
-    or before the day decides.
+    or before the day decides. With ``selection`` (the dataset's
+    :class:`routestatus.selection.Selection` of ``events``) each site's history is looked up
+    instead of filtering every event again: the same answer, without a scan per rerun.
     """
     sites = set(places.loc[~places["kind"].isin(SETTLEMENTS), "place_id"])
+    if selection is not None:
+        latest = {site: selection.latest_status(site, day) for site in sites}
+        return {site for site, (any_event, status) in latest.items() if any_event and status != "open"}
     live = events[~events["retracted"].fillna(False).astype(bool)]
     at = live[live["place_id"].isin(sites) & (live["date_start"] <= pd.Timestamp(day))]
     latest = at.sort_values(["date_start", "event_id"]).groupby("place_id").tail(1)
@@ -178,62 +189,92 @@ MARK_EVENTS_SHOWN = 3  # events written out in a mark's hover, latest first; the
 MARK_IDS = 20  # a mark for more events than this carries its place and type, not every id
 
 
-def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, str]) -> list[go.Scattergeo]:
+def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, str]) -> list[dict]:
     """One trace per event type: a mark at each place with events of that type, sized by their number.
 
     Marks of different types at one place are set a little apart around it, so none hides
-    another. Each mark's hover and ids are worked out for all marks at once (one grouping),
-    and only a few events per mark are written out, so the figure does not grow with the events.
+    another. The marks are found on arrays (each event's type and place as codes, sorted
+    once), and only the few events a mark writes out, or whose ids it carries, are read as
+    text: a range of 50,000 events costs a sort, not a grouping of frames.
     """
     xy = places.set_index("place_id")[["lon", "lat"]]
-    located = events.loc[events["place_id"].isin(xy.index), ["event_id", "date_start", "date_precision"]]
-    located = located.assign(
-        event_type=events["event_type"], place_id=events["place_id"], summary=events["summary"]
-    ).dropna(subset=["event_type"])
-    if located.empty:
+    type_codes, types = pd.factorize(events["event_type"])
+    place_codes, place_ids = pd.factorize(events["place_id"])
+    placed = np.asarray([p in xy.index for p in place_ids], bool)
+    rows = np.flatnonzero((type_codes >= 0) & (place_codes >= 0) & placed[np.maximum(place_codes, 0)])
+    if not len(rows):
         return []
-    keys = ["event_type", "place_id"]
-    marks = located.groupby(keys, sort=True).agg(n=("event_id", "size"), ids=("event_id", ";".join))
-    latest = located.groupby(keys, sort=False).tail(MARK_EVENTS_SHOWN)  # events come in date order
-    latest = latest.assign(
-        line=[
-            f"{e} {show_date(d, p)}: {wrapped(shortened(t))}"
-            for e, d, p, t in zip(
-                latest["event_id"], latest["date_start"], latest["date_precision"], latest["summary"], strict=True
-            )
-        ]
+    # Marks in the order of (type, place) as text, each mark's events in date order (stable sort).
+    type_rank = np.argsort(np.argsort(np.asarray(types, object)))
+    place_rank = np.argsort(np.argsort(np.asarray(place_ids, object)))
+    key = type_rank[type_codes[rows]] * len(place_ids) + place_rank[place_codes[rows]]
+    order = rows[np.argsort(key, kind="stable")]
+    sorted_key = np.sort(key, kind="stable")
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(sorted_key)) + 1])
+    ends = np.append(starts[1:], len(order))
+    counts = ends - starts
+    # The events written out: the latest few of each mark; and the ids of the marks with few events.
+    shown = np.concatenate([order[max(s, e - MARK_EVENTS_SHOWN) : e] for s, e in zip(starts, ends, strict=True)])
+    few = counts <= MARK_IDS
+    carried = np.concatenate([order[s:e] for s, e, f in zip(starts, ends, few, strict=True) if f] or [rows[:0]])
+    ids = events["event_id"]
+    id_of = dict(zip(carried.tolist(), ids.iloc[carried].tolist(), strict=True))
+    part = events.iloc[shown]
+    line_of = dict(
+        zip(
+            shown.tolist(),
+            [
+                f"{e} {show_date(d, p)}: {wrapped(shortened(t))}"
+                for e, d, p, t in zip(
+                    part["event_id"].tolist(),
+                    part["date_start"],
+                    part["date_precision"].tolist(),
+                    part["summary"].tolist(),
+                    strict=True,
+                )
+            ],
+            strict=True,
+        )
     )
-    marks["lines"] = latest.groupby(keys, sort=True)["line"].agg(lambda ls: "<br>".join(reversed(list(ls))))
-    marks = marks.reset_index()
-    groups = list(marks.groupby("event_type", sort=True))
+    mark_type = type_codes[order[starts]]
+    mark_place = place_codes[order[starts]]
+    lon = xy["lon"].reindex(list(place_ids)).to_numpy()
+    lat = xy["lat"].reindex(list(place_ids)).to_numpy()
+    kinds = sorted(set(mark_type.tolist()), key=lambda c: type_rank[c])
     traces = []
-    for i, (event_type, part) in enumerate(groups):
-        angle = 2 * math.pi * i / len(groups)
+    for i, code in enumerate(kinds):
+        event_type = types[code]
+        marks = np.flatnonzero(mark_type == code)
+        angle = 2 * math.pi * i / len(kinds)
         dlon, dlat = 0.012 * math.cos(angle), 0.009 * math.sin(angle)
         label = plot_text(type_label(event_type))
-        more = part["n"] - part["n"].clip(upper=MARK_EVENTS_SHOWN)
+        n = counts[marks]
+        at = mark_place[marks]
+        hover, custom = [], []
+        for m, count, place in zip(marks, n.tolist(), at.tolist(), strict=True):
+            s, e = starts[m], ends[m]
+            lines = "<br>".join(line_of[r] for r in reversed(order[max(s, e - MARK_EVENTS_SHOWN) : e].tolist()))
+            more = count - min(count, MARK_EVENTS_SHOWN)
+            hover.append(f"<b>{label}</b> ({count})<br>{lines}" + (f"<br>… and {more} earlier" if more else ""))
+            # The ids themselves while few; past that, the place and type, which stand for them.
+            ids = ";".join(id_of[r] for r in order[s:e].tolist()) if count <= MARK_IDS else None
+            custom.append(ids or f"{place_ids[place]}|{event_type}")
         traces.append(
-            go.Scattergeo(
-                lon=(part["place_id"].map(xy["lon"]) + dlon).tolist(),
-                lat=(part["place_id"].map(xy["lat"]) + dlat).tolist(),
+            trace(
+                "scattergeo",
+                lon=(lon[at] + dlon).tolist(),
+                lat=(lat[at] + dlat).tolist(),
                 mode="markers",
                 marker={
                     "symbol": symbols.get(event_type, EVENT_SYMBOL_FALLBACK),
-                    "size": (9 + 3 * part["n"] ** 0.5).clip(upper=26).tolist(),
+                    "size": np.minimum(9 + 3 * n**0.5, 26).tolist(),
                     "color": "#0072B2",
                     "line": {"width": 1, "color": "#FFFFFF"},
                 },
                 name=f"Event: {type_label(event_type)}",
-                hovertext=[
-                    f"<b>{label}</b> ({n})<br>{lines}" + (f"<br>… and {m} earlier" if m else "")
-                    for n, lines, m in zip(part["n"], part["lines"], more, strict=True)
-                ],
+                hovertext=hover,
                 hoverinfo="text",
-                # The ids themselves while few; past that, the place and type, which stand for them.
-                customdata=[
-                    ids if n <= MARK_IDS else f"{place}|{event_type}"
-                    for ids, n, place in zip(part["ids"], part["n"], part["place_id"], strict=True)
-                ],
+                customdata=custom,
                 legendgroup="events",
                 legendgrouptitle={"text": "Events in the range (by type)"} if i == 0 else None,
                 meta={"kind": "events", "event_type": event_type},
@@ -281,20 +322,22 @@ def access_map(
     all_events: pd.DataFrame,
     language: str = "English",
     event_symbols: dict[str, str] | None = None,
+    selection=None,
 ) -> go.Figure:
     """The access map on ``day``: each chosen road by its status in colour and pattern, sites, places, events.
 
     ``events`` are the events of the view (marked by type at their place); ``all_events``
     decide which sites are active on ``day`` (see :func:`active_sites`). Places and sites
-    are labelled in ``language`` (English, Armenian, Azerbaijani or Russian).
+    are labelled in ``language`` (English, Armenian, Azerbaijani or Russian). ``selection``,
+    the dataset's :class:`routestatus.selection.Selection`, saves scanning ``all_events``.
     """
     column = NAME_LANGUAGES.get(language, "name_en")
-    fig = go.Figure()
-    fig.add_trace(
+    traces = [
         _line(layers.basemap_lon, layers.basemap_lat, 1, "#888888", "solid", "Borders", {"kind": "basemap"}, None)
-    )
-    fig.add_trace(
-        go.Scattergeo(
+    ]
+    traces.append(
+        trace(
+            "scattergeo",
             lon=[c[1] for c in layers.countries],
             lat=[c[2] for c in layers.countries],
             mode="text",
@@ -310,7 +353,7 @@ def access_map(
         if course.route_id not in roads or course is current[course.route_id]:
             continue
         in_use = f"in use {course.valid_from} – {course.valid_to or 'end'}"
-        fig.add_trace(
+        traces.append(
             _line(
                 course.lon,
                 course.lat,
@@ -327,7 +370,7 @@ def access_map(
         if course is None:
             continue
         status = statuses[road].status
-        fig.add_trace(
+        traces.append(
             _line(
                 course.lon,
                 course.lat,
@@ -347,8 +390,9 @@ def access_map(
         )
     places = layers.places
     settled = places[places["kind"].isin(SETTLEMENTS)]
-    fig.add_trace(
-        go.Scattergeo(
+    traces.append(
+        trace(
+            "scattergeo",
             lon=settled["lon"],
             lat=settled["lat"],
             mode="markers+text",
@@ -363,12 +407,13 @@ def access_map(
             meta={"kind": "places", "language": language},
         )
     )
-    active = active_sites(places, all_events, day)
+    active = active_sites(places, all_events, day, selection)
     sites = places[~places["kind"].isin(SETTLEMENTS)]
     for kind, part in sites.groupby("kind", sort=True):
         on = part["place_id"].isin(active)
-        fig.add_trace(
-            go.Scattergeo(
+        traces.append(
+            trace(
+                "scattergeo",
                 lon=part["lon"],
                 lat=part["lat"],
                 mode="markers+text",
@@ -394,10 +439,16 @@ def access_map(
                 meta={"kind": "sites", "site_kind": kind, "active": list(part.loc[on, "place_id"])},
             )
         )
-    for trace in _event_marks(events, places, event_symbols or {}):
-        fig.add_trace(trace)
-    fig.add_trace(_scale_bar())
-    fig.add_trace(_scale_label())
+    traces += _event_marks(events, places, event_symbols or {})
+    traces.append(_scale_bar())
+    traces.append(_scale_label())
+    return figure(traces, _layout())
+
+
+@functools.cache
+def _layout() -> go.Figure:
+    """The map's layout, the same on every day and view (a figure with no traces; never changed once made)."""
+    fig = go.Figure()
     fig.update_geos(
         visible=False,  # no built-in land, coast or country layers: they would be fetched from a CDN
         projection_type="mercator",

@@ -21,6 +21,7 @@ from routestatus.maplayers import MapLayers, map_layers
 from routestatus.paths import Root
 from routestatus.schema import Schema, load_schema
 from routestatus.search import Index
+from routestatus.selection import Selection
 from routestatus.typedframes import typed
 from routestatus.validate import Report, validate
 
@@ -47,6 +48,11 @@ class Dataset:
     def search(self) -> Index:
         """The search index of the events and statements, folded on the first search and kept."""
         return Index(self.tables)
+
+    @cached_property
+    def selection(self) -> Selection:
+        """The events and statements as arrays for selecting a view's rows, worked out on first use and kept."""
+        return Selection(self.tables)
 
 
 def _files(root: Root) -> list[Path]:

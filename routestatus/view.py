@@ -21,10 +21,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from routestatus.exportcolumns import EXPORT_FIELDS, export_columns
-from routestatus.filters import filter_events, filter_people, filter_statements
+from routestatus.filters import filter_people
 from routestatus.isodate import not_a_day, parse_day
 from routestatus.labels import ROAD_LABELS, type_label
 from routestatus.load import Dataset
@@ -524,28 +525,38 @@ class View:
         query = self.choice.search
         return self.data.search.expand(query) if query.active else query
 
-    def _searched(self, name: str) -> pd.DataFrame:
-        """Table ``name`` (events or statements) cut to the rows that hold every word searched for."""
-        table, query = self.data.tables[name], self.search
+    def _searched(self, name: str, keep: np.ndarray) -> np.ndarray:
+        """``keep`` cut to the rows of table ``name`` (events or statements) that hold every word searched for."""
+        query = self.search
         if not query.active:
-            return table
-        return table[self.data.search.mask(name, query)]
+            return keep
+        return keep & np.asarray(self.data.search.mask(name, query), bool)
 
     @cached_property
     def events(self) -> pd.DataFrame:
         """Events in range, on the shown roads (and both or none), of the chosen types, with the words searched.
 
-        By date, then id.
+        By date, then id: the rows :func:`routestatus.filters.filter_events` keeps, selected
+        on the dataset's arrays (:mod:`routestatus.selection`).
         """
-        return filter_events(self._searched("events"), self.choice)
+        return self.data.selection.events.take(self._event_keep)
+
+    @cached_property
+    def _event_keep(self) -> np.ndarray:
+        """Which events :attr:`events` holds, as a mask over the events table."""
+        c, selection = self.choice, self.data.selection
+        return self._searched("events", selection.event_mask(c.start, c.end, c.shown_roads, c.event_types))
 
     @cached_property
     def statements_in_range(self) -> pd.DataFrame:
         """Statements in range that name a shown road or none and hold the words searched for.
 
         Before the choice of people (the page offers the organisations and speakers of these).
+        The rows :func:`routestatus.filters.filter_statements` keeps.
         """
-        return filter_statements(self._searched("statements"), self.choice)
+        c, selection = self.choice, self.data.selection
+        keep = self._searched("statements", selection.statement_mask(c.start, c.end, c.shown_roads))
+        return selection.statements.take(keep)
 
     @cached_property
     def statements(self) -> pd.DataFrame:
@@ -582,22 +593,18 @@ class View:
     @cached_property
     def sources(self) -> pd.DataFrame:
         """Sources cited by the rows shown, by the events behind the intervals, or by the shown roads' courses."""
-        all_events = self.data.tables["events"]
+        selection = self.data.selection
         evidence = self.status_intervals["evidence_event_ids"].dropna().str.split(";").explode()
+        # The events shown and the events behind the intervals, as positions; their sources at once.
+        events = np.union1d(np.flatnonzero(self._event_keep), selection.event_positions(evidence))
+        cited = selection.sources_of_events(events).tolist()
         alignments = self.data.tables["alignments"]
-        lists = pd.concat(
-            [
-                self.events["source_ids"],
-                all_events.loc[all_events["event_id"].isin(evidence), "source_ids"],
-                alignments.loc[alignments["route_id"].isin(self.choice.shown_roads), "source_ids"],
-            ]
-        )
-        # Split each distinct ;-list once: many events cite the same sources.
-        cited = set(self.statements["source_id"].dropna().unique())
-        for cell in lists.dropna().unique():
-            cited.update(cell.split(";"))
+        by_id = selection.source_position
+        for cell in alignments.loc[alignments["route_id"].isin(self.choice.shown_roads), "source_ids"].dropna():
+            cited += [by_id[s] for s in cell.split(";") if s in by_id]
+        cited += [by_id[s] for s in self.statements["source_id"].dropna().unique() if s in by_id]
         sources = self.data.tables["sources"]
-        return sources[sources["source_id"].isin(list(cited))].sort_values("source_id")
+        return sources.iloc[np.unique(np.asarray(cited, np.int64))].sort_values("source_id")
 
     @cached_property
     def cards(self) -> dict[str, Card]:

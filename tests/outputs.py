@@ -52,6 +52,7 @@ def figures(view: View) -> dict[str, str]:
             data.tables["events"],
             "English",
             EVENT_SYMBOLS,
+            data.selection,
         )
         out["access_map"] = fig
     out["strip"] = timeline_figure(view.clipped, view.events.iloc[:0], choice.day)

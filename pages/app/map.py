@@ -56,6 +56,7 @@ if data.map_layers is not None:
         data.tables["events"],
         language or "English",
         EVENT_SYMBOLS,
+        data.selection,
     )
     picked = st.plotly_chart(
         fig,

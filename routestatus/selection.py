@@ -1,0 +1,170 @@
+"""What a view's selection needs, worked out once per dataset, so a rerun slices instead of scanning.
+
+The filters of :mod:`routestatus.filters` say which rows a choice keeps; this module
+keeps the same rules as plain arrays: each row's first and last day as integers, its
+road and type as small codes, whether it counts at all (not retracted, dated), and the
+sources each row cites as positions. A new date range is then a binary search for the
+last row that starts in time and a few integer comparisons over the rows before it,
+where the filters compare Arrow-backed columns and copy every column of a 100,000-row
+table. The result is the same rows in the same order with the same index labels
+(``tests/test_outputs.py`` holds the pages' outputs to it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from routestatus.filters import event_span
+
+NS_PER_DAY = 86_400 * 10**9
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Datetimes as whole days since 1970 (int64); missing ones as the smallest int64."""
+    return values.to_numpy("datetime64[ns]", na_value=np.datetime64("NaT")).view("i8") // NS_PER_DAY
+
+
+def _day(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days
+
+
+def _live(frame: pd.DataFrame, date: str) -> np.ndarray:
+    """Rows that count: not retracted and dated (a row failing validation may be neither)."""
+    retracted = frame["retracted"].fillna(False).astype(bool).to_numpy(bool)
+    return ~retracted & frame[date].notna().to_numpy(bool)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+class _Rows:
+    """The day bounds of one table's rows, in the table's order (date order, as the loader keeps it)."""
+
+    def __init__(self, frame: pd.DataFrame, start: pd.Series, end: pd.Series, date: str) -> None:
+        self.frame = frame
+        self.first = _days(start)
+        self.last = _days(end)
+        self.live = _live(frame, date) & end.notna().to_numpy(bool)
+        # The loader sorts by date, so the rows that start by a day are a prefix; a table
+        # that is not sorted (one that failed to load cleanly) is scanned whole instead.
+        self._starts = np.where(self.live, self.first, np.iinfo(np.int64).max)
+        self.sorted = bool(np.all(np.diff(self._starts) >= 0))
+
+    def overlapping(self, start: dt.date, end: dt.date) -> np.ndarray:
+        """A boolean mask: live rows with a day in ``start``–``end``."""
+        lo, hi = _day(start), _day(end)
+        stop = int(np.searchsorted(self._starts, hi, side="right")) if self.sorted else len(self.first)
+        keep = np.zeros(len(self.first), bool)
+        part = slice(0, stop)
+        keep[part] = (self.last[part] >= lo) & (self.first[part] <= hi) & self.live[part]
+        return keep
+
+    def take(self, keep: np.ndarray) -> pd.DataFrame:
+        """The rows of ``keep``: a slice (no copy) when they are one run of rows, else a take."""
+        where = np.flatnonzero(keep)
+        if len(where) and where[-1] - where[0] + 1 == len(where):
+            return self.frame.iloc[int(where[0]) : int(where[-1]) + 1]
+        return self.frame.iloc[where]
+
+
+class Selection:
+    """Per dataset: events and statements as arrays for selection, and each row's sources as positions."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        events, statements = tables["events"], tables["statements"]
+        start, end = event_span(events)
+        self.events = _Rows(events, start, end, "date_start")
+        self._route, routes = _codes(events["route_id"])
+        self._routes = {r: i for i, r in enumerate(routes)}
+        self._type, types = _codes(events["event_type"])
+        self._types = {t: i for i, t in enumerate(types)}
+        date = statements["date"]
+        month = statements["date_precision"].eq("month")
+        self.statements = _Rows(statements, date, date.where(~month, date + pd.offsets.MonthEnd(0)), "date")
+        # Each statement's roads, one flag per road named (a ;-list), and whether it names none.
+        named = statements["route_ids"]
+        self._no_road = named.isna().to_numpy(bool)
+        lists = [set(str(x).split(";")) if isinstance(x, str) else set() for x in named.tolist()]
+        self._names = {r: np.fromiter((r in s for s in lists), bool, len(lists)) for r in set().union(*lists)}
+        self._sources(tables)
+        self._places(events)
+
+    def _places(self, events: pd.DataFrame) -> None:
+        """Per place, its live events' first days (ascending) and the status each left (None: none set)."""
+        live = self.events.live & events["place_id"].notna().to_numpy(bool)
+        places = events["place_id"].to_numpy(object)[live]
+        days = self.events.first[live]
+        after = events["status_after"].to_numpy(object, na_value=None)[live]
+        # Events are in date then id order, so each place's events stay in that order when split.
+        codes, uniques = pd.factorize(places)
+        order = np.argsort(codes, kind="stable")
+        cut = np.flatnonzero(np.diff(codes[order])) + 1
+        self.place_history = {
+            str(uniques[codes[group[0]]]): (days[group], after[group].tolist())
+            for group in np.split(order, cut)
+            if len(group)
+        }
+
+    def latest_status(self, place_id: str, day: dt.date) -> tuple[bool, str | None]:
+        """Whether an event at the place is on or before ``day``, and the status the latest such event left."""
+        history = self.place_history.get(place_id)
+        if history is None:
+            return False, None
+        at = int(np.searchsorted(history[0], _day(day), side="right"))
+        return (True, history[1][at - 1]) if at else (False, None)
+
+    def _sources(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Each event's cited sources as positions in the sources table (a flat array and offsets)."""
+        sources = tables["sources"]["source_id"].tolist()
+        self.source_position = {s: i for i, s in enumerate(sources)}
+        cells = tables["events"]["source_ids"].tolist()
+        flat: list[int] = []
+        offsets = [0]
+        for cell in cells:
+            if isinstance(cell, str):
+                flat += [self.source_position.get(s, -1) for s in cell.split(";")]
+            offsets.append(len(flat))
+        self._event_sources = np.asarray(flat, np.int64)
+        self._event_offsets = np.asarray(offsets, np.int64)
+        self._event_ids = tables["events"]["event_id"].tolist()
+        self._event_position = {e: i for i, e in enumerate(self._event_ids)}
+
+    def event_mask(self, start: dt.date, end: dt.date, roads: Sequence[str], types: Sequence[str]) -> np.ndarray:
+        """:func:`routestatus.filters.filter_events`' rows as a mask: in range, on a road (or both/none), of a type."""
+        keep = self.events.overlapping(start, end)
+        wanted = [self._routes[r] for r in (*roads, "none", "both") if r in self._routes]
+        keep &= np.isin(self._route, wanted)
+        if types:
+            keep &= np.isin(self._type, [self._types[t] for t in types if t in self._types])
+        return keep
+
+    def statement_mask(self, start: dt.date, end: dt.date, roads: Sequence[str]) -> np.ndarray:
+        """:func:`routestatus.filters.filter_statements`' rows as a mask: in range, naming a chosen road or none."""
+        keep = self.statements.overlapping(start, end)
+        names = self._no_road.copy()
+        for road in roads:
+            if road in self._names:
+                names |= self._names[road]
+        return keep & names
+
+    def sources_of_events(self, positions: np.ndarray) -> np.ndarray:
+        """Positions in the sources table of the sources cited by the events at ``positions`` (unique, sorted)."""
+        if not len(positions):
+            return np.zeros(0, np.int64)
+        lo, hi = self._event_offsets[positions], self._event_offsets[positions + 1]
+        lengths = hi - lo
+        # Every offset lo..hi-1 of every chosen event, without a Python loop over the events.
+        before = np.cumsum(lengths) - lengths
+        index = np.repeat(lo - before, lengths) + np.arange(int(lengths.sum()))
+        found = self._event_sources[index]
+        return np.unique(found[found >= 0])
+
+    def event_positions(self, event_ids) -> np.ndarray:
+        """Positions of the events with these ids (ids not in the table are left out)."""
+        return np.asarray(sorted({self._event_position[e] for e in event_ids if e in self._event_position}), np.int64)
