@@ -40,7 +40,8 @@ from pages.app.widgets import (  # noqa: E402
     snapshot_button,
 )
 from routestatus.citation import link_query  # noqa: E402
-from routestatus.load import fingerprint, load_dataset  # noqa: E402
+from routestatus.diskcache import load_cached  # noqa: E402
+from routestatus.load import fingerprint  # noqa: E402
 from routestatus.paths import resolve_root  # noqa: E402
 from routestatus.status import build_intervals  # noqa: E402
 from routestatus.view import Options, View  # noqa: E402
@@ -54,8 +55,9 @@ st.set_page_config(page_title="routestatus: Lachin corridor and Aghdam–Askeran
 def _load(root_path: str, content_hash: str):
     # content_hash is only part of the cache key: an edited file changes it, so the next
     # rerun reloads without a restart. One copy is shared by every session, so nothing may
-    # change it in place: the view's tables are always new frames.
-    data = load_dataset(resolve_root(root_path))
+    # change it in place: the view's tables are always new frames. A new process finds data
+    # it has seen before in the disk cache (routestatus.diskcache) instead of checking it again.
+    data = load_cached(resolve_root(root_path), content_hash)
     if not data.counts.get("events"):
         return data, {}, None
     return data, build_intervals(data.tables["events"]), Options.of(data)

@@ -15,6 +15,7 @@ The data and its checks
 - ``quotes``: finding a quote in its archived text; ``anchors``: where it sits, and verify.
 - ``typedframes``: typed frames from CSV text and back.
 - ``load``: everything read and checked into one ``Dataset``.
+- ``diskcache``: loaded datasets kept on disk by content and code version, for the next process.
 
 What the reader sees
 - ``status``: the status engine, per-road intervals from the events.
