@@ -21,3 +21,12 @@ def root(tmp_path: Path) -> Root:
     for folder in ("data", "geo", "seeds"):
         shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
     return Root(tmp_path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_disk_cache(tmp_path_factory):
+    """Every load the tests make caches in a temporary folder, never in the user's own cache."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ROUTESTATUS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield
+    patch.undo()
