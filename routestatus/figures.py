@@ -22,6 +22,7 @@ from routestatus.labels import (
     type_label,
 )
 from routestatus.maplayers import MapLayers
+from routestatus.plotspec import figure, trace
 from routestatus.status import ROADS, Interval
 from routestatus.textsafe import plot_text
 
@@ -166,7 +167,7 @@ def timeline_figure(
     shaped by event type (named in the legend) and sit above the band's centre line, clear
     of its label.
     """
-    fig = go.Figure()
+    traces = []
     marks, unit = pd.DataFrame(columns=["lane"]), "day"
     shown = [iv for road in ROADS for iv in intervals.get(road, [])]
     if not events.empty:
@@ -180,8 +181,9 @@ def timeline_figure(
     for status, items in by_status.items():
         starts = [pd.Timestamp(iv.start) for _, iv in items]
         colour = STATUS_COLOURS[status]
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            trace(
+                "bar",
                 y=[lane_y[road] for road, _ in items],
                 base=starts,
                 x=[
@@ -220,8 +222,9 @@ def timeline_figure(
         )
     marks = marks[marks["lane"].isin(lanes)]
     if not marks.empty:
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            trace(
+                "scatter",
                 x=marks["x"] + MIDDAY,  # the middle of the day, inside its bar rather than on its edge
                 y=[lane_y[lane] + (MARK_OFFSET if lane in ROADS else 0) for lane in marks["lane"]],
                 mode="markers",
@@ -245,8 +248,9 @@ def timeline_figure(
         if "" in present:
             keys.append(("", MIXED_EVENTS_SYMBOL, MIXED_EVENTS_LABEL))
         for kind, symbol, name in keys:
-            fig.add_trace(
-                go.Scatter(
+            traces.append(
+                trace(
+                    "scatter",
                     x=[None],
                     y=[None],
                     mode="markers",
@@ -256,6 +260,7 @@ def timeline_figure(
                     meta={"kind": "event_type", "event_type": kind, "unit": unit},
                 )
             )
+    fig = go.Figure()  # the layout alone, validated; the traces join it below
     fig.update_layout(
         barmode="overlay",
         xaxis=range_axis(shown),
@@ -302,7 +307,7 @@ def timeline_figure(
             xanchor="right" if late else "left",
             name="status_day",
         )
-    return fig
+    return figure(traces, fig)
 
 
 def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | None = None) -> go.Figure:
@@ -324,24 +329,45 @@ def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | N
             "organisation": statements["organisation"],
         }
     ).explode("road")
-    frame["road"] = frame["road"].map(lambda r: ROAD_LABELS.get(r, r))
-    fig = go.Figure()
+    # Each distinct road named once, not a Python call per row.
+    frame["road"] = frame["road"].map({r: ROAD_LABELS.get(r, r) for r in frame["road"].unique()})
+    traces = []
     counts = frame.groupby(["organisation", "road", "month"]).size().reset_index(name="n")
     for org, part in counts.groupby("organisation"):
-        fig.add_trace(go.Bar(x=part["month"] + " · " + part["road"], y=part["n"], name=plot_text(org)))
+        traces.append(trace("bar", x=part["month"] + " · " + part["road"], y=part["n"], name=plot_text(org)))
+    fig = go.Figure()  # the layout alone, validated; the traces join it below
     fig.update_layout(
         barmode="stack",
         height=320,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"type": "category", "categoryorder": "category ascending"},
     )
-    return fig
+    return figure(traces, fig)
 
 
 def _translucent(colour: str, alpha: float) -> str:
     """``#rrggbb`` as ``rgba(r, g, b, alpha)``."""
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _said_hovers(part: pd.DataFrame, quotes: dict[str, str]) -> list[str]:
+    """Each statement's hover: speaker, organisation, day, claim, recorded status, the start of the quote.
+
+    Columns as lists, not rows as tuples (iterating Arrow-backed rows costs a call per
+    cell), days written in one pass, and each speaker's and organisation's name escaped once.
+    """
+    days = part["date"].dt.strftime("%Y-%m-%d").fillna("").tolist()  # show_date at "day" precision
+    names = {name: plot_text(name) for name in {*part["speaker"].tolist(), *part["organisation"].tolist()}}
+    columns = (part[c].tolist() for c in ("speaker", "organisation", "claim", "recorded_status", "comparison"))
+    return [
+        f"{names[speaker]} ({names[org]}), {day}<br>"
+        f"claim: {claim_label(said)}; recorded status: {STATUS_LABELS.get(status, '')}"
+        f" ({compared})<br>{plot_text(quotes.get(sid, '')[:160])}"
+        for speaker, org, said, status, compared, day, sid in zip(
+            *columns, days, part["statement_id"].tolist(), strict=True
+        )
+    ]
 
 
 def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: dict[str, str]) -> go.Figure:
@@ -352,18 +378,23 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
     quote. ``rows`` are that road's rows of ``View.said_vs_passed``; ``quotes`` maps
     statement ids to their quotes.
     """
-    fig = go.Figure()
+    traces = []
     # The bands: one filled trace per status (rectangles joined by gaps), on a hidden 0-1 axis
     # under the marks. A layout shape per interval costs plotly about a millisecond each, and
     # a range holds thousands of intervals on a large record.
+    # Each interval's first day and the day after its last, as Timestamps made in one pass.
+    edges = pd.DatetimeIndex(
+        [d for iv in intervals for d in (iv.start, iv.end + dt.timedelta(days=1))], dtype="datetime64[ns]"
+    ).tolist()
     for status in dict.fromkeys(iv.status for iv in intervals):
         xs: list = []
-        for iv in intervals:
+        for i, iv in enumerate(intervals):
             if iv.status == status:
-                x0, x1 = pd.Timestamp(iv.start), pd.Timestamp(iv.end) + pd.Timedelta(days=1)
+                x0, x1 = edges[2 * i], edges[2 * i + 1]
                 xs += [x0, x1, x1, x0, x0, None]
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            trace(
+                "scatter",
                 x=xs,
                 y=[0, 0, 1, 1, 0, None] * (len(xs) // 6),
                 yaxis="y",
@@ -378,25 +409,23 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
     # A statement dated only to its month may start before the range: it is drawn on the range's first day.
     first = pd.Timestamp(min(iv.start for iv in intervals)) if intervals else None
     for claim, part in rows.groupby("claim", sort=True):
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            trace(
+                "scatter",
                 x=pd.to_datetime(part["date"]).clip(lower=first) + MIDDAY,  # the middle of the day, inside its band
                 y=part["organisation"],
                 mode="markers",
                 marker={"symbol": CLAIM_SYMBOLS.get(claim, "circle"), "size": 11, "color": "#000000"},
                 name=claim_label(claim),
-                hovertext=[
-                    f"{plot_text(r.speaker)} ({plot_text(r.organisation)}), {show_date(r.date, 'day')}<br>"
-                    f"claim: {claim_label(r.claim)}; recorded status: {STATUS_LABELS.get(r.recorded_status, '')}"
-                    f" ({r.comparison})<br>{plot_text(quotes.get(r.statement_id, '')[:160])}"
-                    for r in part.itertuples()
-                ],
+                # Columns as lists, not rows as tuples: iterating Arrow-backed rows costs a call per cell.
+                hovertext=_said_hovers(part, quotes),
                 hoverinfo="text",
                 yaxis="y2",
                 meta={"kind": "claim", "claim": claim, "statement_ids": list(part["statement_id"])},
             )
         )
     orgs = sorted(rows["organisation"].unique())
+    fig = go.Figure()  # the layout alone, validated; the traces join it below
     fig.update_layout(
         height=120 + 28 * max(len(orgs), 1),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
@@ -412,7 +441,7 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
         },
         legend={"orientation": "h", "y": -0.25},
     )
-    return fig
+    return figure(traces, fig)
 
 
 PLACE_ZOOM = 9  # the place and some 30 km around it: the road it is on and the nearest places

@@ -9,11 +9,14 @@ the claim is compatible with (:data:`COMPATIBLE`), as the codebook sets out. The
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
-from routestatus.status import UNKNOWN, Interval, status_at
+from routestatus.status import UNKNOWN, Interval
 
 # claim -> the recorded statuses it agrees with. A status not listed differs; an unknown
 # status is never compared (there is nothing recorded to set the claim against).
@@ -22,6 +25,8 @@ COMPATIBLE = {
     "says_restricted": ("restricted", "humanitarian_only", "outbound_only"),
     "says_blocked": ("humanitarian_only", "closed"),
 }
+
+EPOCH = dt.date(1970, 1, 1)
 
 COLUMNS = (
     "statement_id",
@@ -56,37 +61,54 @@ def said_vs_passed(
     ``events`` (all events) gives the sources of the events behind each status. Rows in
     the statements' order, then road order; every cell is text, as the CSV holds it.
     """
-    # Plain lists, not row tuples: iterating pandas' Arrow-backed columns costs a Python call
-    # per cell, which at 100,000 events took most of this function's time.
-    sources = dict(zip(events["event_id"].tolist(), events["source_ids"].tolist(), strict=True))
-    columns = ("statement_id", "date", "route_ids", "organisation", "speaker", "claim", "source_id")
-    rows = []
-    for sid, date, route_ids, org, speaker, claim, source_id in zip(
-        *(statements[c].tolist() for c in columns), strict=True
-    ):
-        named = route_ids.split(";") if isinstance(route_ids, str) else []
-        day = pd.Timestamp(date).date()
-        claim = claim if isinstance(claim, str) else ""
-        for road in roads:
-            if road not in named:
-                continue
-            iv = status_at(intervals, road, day)
-            rows.append(
-                (
-                    sid,
-                    day.isoformat(),
-                    road,
-                    org,
-                    speaker,
-                    claim,
-                    iv.status,
-                    comparison(claim, iv.status),
-                    ";".join(iv.evidence),
-                    source_id,
-                    ";".join(sources.get(e, "") for e in iv.evidence),
-                )
+    # Per road, on arrays: each statement's day found among the road's interval starts by a
+    # binary search, where a loop of status_at calls cost a Python call per row (most of the
+    # Statements page's time at 100,000 events). Same rows, same order, same text.
+    parts = []
+    for order, road in enumerate(roads):
+        named = statements["route_ids"].str.contains(f"(?:^|;){re.escape(road)}(?:;|$)", regex=True, na=False)
+        rows = statements[named.to_numpy(bool)]
+        if rows.empty:
+            continue
+        road_intervals = intervals.get(road, [])
+        days = rows["date"].dt.normalize().to_numpy("datetime64[D]").astype(np.int64)
+        starts = np.asarray([(iv.start - EPOCH).days for iv in road_intervals], np.int64)
+        ends = np.asarray([(iv.end - EPOCH).days for iv in road_intervals], np.int64)
+        at = np.searchsorted(starts, days, side="right") - 1
+        inside = (at >= 0) & (days <= ends[np.maximum(at, 0)]) if len(starts) else np.zeros(len(days), bool)
+        at = np.where(inside, at, -1)
+        table = [(iv.status, ";".join(iv.evidence)) for iv in road_intervals] + [(UNKNOWN, "")]
+        status = [table[i][0] for i in at.tolist()]
+        evidence = [table[i][1] for i in at.tolist()]
+        claims = rows["claim"].fillna("").tolist()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "statement_id": rows["statement_id"].to_numpy(object),
+                    "date": rows["date"].dt.strftime("%Y-%m-%d").to_numpy(object),
+                    "route_id": road,
+                    "organisation": rows["organisation"].to_numpy(object, na_value=None),
+                    "speaker": rows["speaker"].to_numpy(object, na_value=None),
+                    "claim": claims,
+                    "recorded_status": status,
+                    "comparison": [comparison(c, st) for c, st in zip(claims, status, strict=True)],
+                    "evidence_event_ids": evidence,
+                    "statement_source_id": rows["source_id"].to_numpy(object, na_value=None),
+                    "_evidence": [road_intervals[i].evidence if i >= 0 else () for i in at.tolist()],
+                    "_row": np.flatnonzero(named.to_numpy(bool)),
+                    "_road": order,
+                }
             )
-    return pd.DataFrame(rows, columns=list(COLUMNS), dtype="string")
+        )
+    if not parts:
+        return pd.DataFrame([], columns=list(COLUMNS), dtype="string")
+    frame = pd.concat(parts, ignore_index=True).sort_values(["_row", "_road"], kind="stable")
+    # The sources of the events behind each status, looked up only for those events.
+    wanted = {e for ids in frame["_evidence"] for e in ids}
+    cited = events.loc[events["event_id"].isin(list(wanted)), ["event_id", "source_ids"]]
+    sources = dict(zip(cited["event_id"].tolist(), cited["source_ids"].tolist(), strict=True))
+    frame["evidence_source_ids"] = [";".join(sources.get(e, "") for e in ids) for ids in frame["_evidence"]]
+    return frame[list(COLUMNS)].reset_index(drop=True).astype("string")
 
 
 def voices(statements: pd.DataFrame, roads: Sequence[str]) -> pd.DataFrame:
