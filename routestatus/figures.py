@@ -333,8 +333,14 @@ def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | N
     frame["road"] = frame["road"].map({r: ROAD_LABELS.get(r, r) for r in frame["road"].unique()})
     traces = []
     counts = frame.groupby(["organisation", "road", "month"]).size().reset_index(name="n")
-    for org, part in counts.groupby("organisation"):
-        traces.append(trace("bar", x=part["month"] + " · " + part["road"], y=part["n"], name=plot_text(org)))
+    # Bars' labels made for all at once; each organisation's rows are a run (the grouping sorted them).
+    label = (counts["month"] + " · " + counts["road"]).to_numpy(object)
+    n = counts["n"].to_numpy()
+    orgs = counts["organisation"].to_numpy(object)
+    cuts = np.flatnonzero(orgs[1:] != orgs[:-1]) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(orgs)], strict=True):
+        if b > a:
+            traces.append(trace("bar", x=label[a:b], y=n[a:b], name=plot_text(orgs[a])))
     fig = go.Figure()  # the layout alone, validated; the traces join it below
     fig.update_layout(
         barmode="stack",

@@ -119,26 +119,34 @@ def voices(statements: pd.DataFrame, roads: Sequence[str]) -> pd.DataFrame:
     the first day.
     """
     rows = []
+    if statements.empty:
+        return pd.DataFrame(rows)
+    # On arrays: the statements' days as integers, sorted once per organisation and road.
+    days_all = statements["date"].dt.normalize().to_numpy("datetime64[D]").astype(np.int64)
     for road in roads:
-        if statements.empty:
-            break
-        names = statements["route_ids"].fillna("").str.split(";").map(lambda ids, road=road: road in ids)
-        part = statements[names]
-        for org, group in part.groupby("organisation", sort=True):
-            days = sorted(pd.Timestamp(d).date() for d in group["date"])
-            gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
-            longest = max(gaps) if gaps else None
-            at = gaps.index(longest) if gaps else None
+        names = statements["route_ids"].str.contains(f"(?:^|;){re.escape(road)}(?:;|$)", regex=True, na=False)
+        named = names.to_numpy(bool)
+        orgs = statements["organisation"][named]
+        codes, uniques = pd.factorize(orgs)
+        days_named = days_all[named]
+        for code in np.argsort(np.asarray(uniques, object)):
+            days = np.sort(days_named[codes == code])
+            gaps = np.diff(days)
+            at = int(np.argmax(gaps)) if len(gaps) else None  # the first of the longest, as list.index gives
             rows.append(
                 {
                     "route_id": road,
-                    "organisation": org,
+                    "organisation": uniques[code],
                     "statements": len(days),
-                    "first": days[0],
-                    "last": days[-1],
-                    "longest_silence_days": longest,
-                    "silence_from": days[at] if at is not None else None,
-                    "silence_to": days[at + 1] if at is not None else None,
+                    "first": _date(days[0]),
+                    "last": _date(days[-1]),
+                    "longest_silence_days": int(gaps[at]) if at is not None else None,
+                    "silence_from": _date(days[at]) if at is not None else None,
+                    "silence_to": _date(days[at + 1]) if at is not None else None,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _date(day: np.int64) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(day))
