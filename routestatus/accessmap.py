@@ -200,6 +200,8 @@ def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, 
     xy = places.set_index("place_id")[["lon", "lat"]]
     type_codes, types = pd.factorize(events["event_type"])
     place_codes, place_ids = pd.factorize(events["place_id"])
+    if not len(place_ids) or not len(types):  # no event in view has a place, or a type
+        return []
     placed = np.asarray([p in xy.index for p in place_ids], bool)
     rows = np.flatnonzero((type_codes >= 0) & (place_codes >= 0) & placed[np.maximum(place_codes, 0)])
     if not len(rows):

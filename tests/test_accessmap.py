@@ -148,3 +148,12 @@ def test_a_site_is_active_while_its_latest_event_leaves_passage_not_open(day):
         for place_id, colour in zip(trace["customdata"], trace["marker"]["color"], strict=True):
             assert colour == ("#000000" if place_id in active else "#9A9A9A")
     assert shown == want
+
+
+def test_a_range_whose_events_have_no_place_draws_the_map_without_event_marks():
+    # 2021-01-13 to 2021-10-31: three events in the curated record, none at a mapped place.
+    in_range = [e for e in read("events") if "2021-01-13" <= e["date_start"] <= "2021-10-31"]
+    assert in_range and not any(e["place_id"] for e in in_range)
+    spec, at = map_spec(**{"from": "2021-01-13", "to": "2021-10-31"})
+    assert traces(spec, "events") == [] and traces(spec, "road")
+    assert at.metric[0].value == str(len(in_range))
