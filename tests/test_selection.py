@@ -1,0 +1,85 @@
+"""Selection on the dataset's arrays keeps exactly the rows the filters' rules keep.
+
+``routestatus.filters`` states the rules on frames; ``routestatus.selection`` applies them
+to arrays kept per dataset. For many random choices (ranges, roads, types, a search) on
+the curated data and on generated data with month-precision and multi-day events, the
+rows, their order and their index labels must be the same.
+"""
+
+import datetime as dt
+import importlib.util
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from routestatus.filters import filter_events, filter_statements
+from routestatus.load import load_dataset
+from routestatus.paths import Root
+from routestatus.status import ROADS, build_intervals
+from routestatus.view import View, parse
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("bench_generate_selection", BENCH / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return load_dataset(Root(module.generate(tmp_path_factory.mktemp("gen") / "data", 3000, seed=3)))
+
+
+def _choices(data, n, seed):
+    rng = random.Random(seed)
+    intervals = build_intervals(data.tables["events"])
+    base = View.default(data, intervals)
+    lo, hi = base.choice.start, base.choice.end
+    types = list(base.options.values["event_types"])
+    for _ in range(n):
+        a = lo + dt.timedelta(rng.randrange((hi - lo).days + 1))
+        b = min(hi, a + dt.timedelta(rng.choice([0, 1, 6, 30, 400, 2000])))
+        query = {"from": a.isoformat(), "to": b.isoformat()}
+        if rng.random() < 0.3:
+            query["roads"] = rng.choice(ROADS)
+        if rng.random() < 0.3:
+            query["types"] = ",".join(rng.sample(types, 3))
+        if rng.random() < 0.2:
+            query["q"] = rng.choice(["Lachin", "road", "Stepanakert closed", "humanitarian"])
+        yield View(data, intervals, parse(query, base.options)[0], base.options)
+
+
+def _searched(view, name):
+    table, query = view.data.tables[name], view.search
+    return table[view.data.search.mask(name, query)] if query.active else table
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_views_keep_the_rows_the_filters_keep(which, data, generated):
+    dataset = data if which == "curated" else generated
+    for view in _choices(dataset, 60, seed=7):
+        pd.testing.assert_frame_equal(view.events, filter_events(_searched(view, "events"), view.choice))
+        pd.testing.assert_frame_equal(
+            view.statements_in_range, filter_statements(_searched(view, "statements"), view.choice)
+        )
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_the_sources_of_a_view_are_those_its_rows_cite(which, data, generated):
+    dataset = data if which == "curated" else generated
+    for view in _choices(dataset, 30, seed=11):
+        all_events = dataset.tables["events"]
+        evidence = view.status_intervals["evidence_event_ids"].dropna().str.split(";").explode()
+        alignments = dataset.tables["alignments"]
+        lists = pd.concat(
+            [
+                view.events["source_ids"],
+                all_events.loc[all_events["event_id"].isin(evidence), "source_ids"],
+                alignments.loc[alignments["route_id"].isin(view.choice.shown_roads), "source_ids"],
+            ]
+        )
+        cited = set(view.statements["source_id"].dropna()) | {s for c in lists.dropna() for s in c.split(";")}
+        sources = dataset.tables["sources"]
+        want = sources[sources["source_id"].isin(list(cited))].sort_values("source_id")
+        pd.testing.assert_frame_equal(view.sources, want)
