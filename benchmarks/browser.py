@@ -4,21 +4,25 @@ Two figures, each measured on the project's server and on a floor's server (any 
 script with a date range input keyed ``flt_range``, e.g. ``baseline_app.py`` or a floor that
 replays the project's own output), in turns so both share the machine's noise:
 
-- ``browser_date_to_settled.<page>`` for the Map, Timeline and Statements: a new date range
-  typed into the sidebar's date field, from the key press that commits it to the page
-  settled: the script run over (the app's ``data-test-script-state`` back to
-  ``notRunning`` after a run), no stale element or loading skeleton left, every plotly
-  chart redrawn since the key press, and nothing in the page changing for two animation
-  frames;
+- ``browser_date_to_settled.<page>`` for the Map, Timeline and Statements: a new end date
+  typed into the sidebar's date range (the start stays the record's first day), from the
+  key press that commits it to the page settled: the script's run over (the app's
+  ``data-test-script-state`` back to ``notRunning`` after a run), no stale element or
+  loading skeleton left, every plotly chart laid out, and then nothing in the page changing
+  for two animation frames (so a chart's drawing, and the frame that paints it, are in);
 - ``browser_link_to_map``: a link to the Map carrying a view (``?from=...&to=...``) opened in
   a new tab, from the navigation's start to the first complete map: the same settled page
-  with the map's traces drawn.
+  with the map's traces drawn. Routing requests (to keep the browser offline) turns
+  Chromium's HTTP cache off, so every link loads as on a first visit: the front end's
+  scripts are fetched and compiled each time, on both sides (``details["boot"]``).
 
 Both are read by the page's own clock (``performance.now()``) at the frame the page became
 still, so the time Playwright takes to send the key press or to notice the result is not in
 them. Every timed range is new (:func:`plan` lists them, warm-ups included, so a floor that
 replays captured output can be captured for exactly these ranges), the same ranges go to the
-project and its floor, and each figure is the median of ``repeat`` runs.
+project and its floor, the sides take turns going first, and each figure is the median of
+``repeat`` runs. The project's tab moves from page to page by its sidebar links, as a
+reader's does; a floor is one page at its root.
 
 The browser is Debian's Chromium (``/usr/bin/chromium`` or ``$CHROMIUM_PATH``), never a
 downloaded one, and it stays offline: every request for a host other than 127.0.0.1 is
@@ -331,6 +335,7 @@ class Side:
 
 
 def _settle(page, since: float, *, map_: bool = False) -> dict[str, Any]:
+    """The probe's reading of the first still, ready frame after ``since`` (page clock, ms); fails on timeout."""
     options = {"map": map_, "quiet": QUIET_FRAMES, "timeout": SETTLE_TIMEOUT}
     result = page.evaluate("([since, opts]) => window.__bench.settle(since, opts)", [since, options])
     if result.get("timeout"):
