@@ -14,6 +14,7 @@ query costs one substring scan per word over prepared strings.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import threading
 import unicodedata
@@ -333,4 +334,10 @@ def holds(text: object, query: Query) -> bool:
     if not query.words or not isinstance(text, str):
         return False
     folded = fold(text)
-    return any(re.search(p, folded) if regex else p in folded for p, regex in query.patterns())
+    return any(p.search(folded) if regex else p in folded for p, regex in _compiled(query))
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(query: Query) -> tuple[tuple[re.Pattern | str, bool], ...]:
+    # A table marks hundreds of cells with one query: its patterns are built and compiled once.
+    return tuple((re.compile(p) if regex else p, regex) for p, regex in query.patterns())
