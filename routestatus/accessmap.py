@@ -19,6 +19,7 @@ import math
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from routestatus.labels import ROAD_LABELS, STATUS_COLOURS, STATUS_LABELS, show_date, type_label
 from routestatus.maplayers import MapLayers
@@ -444,12 +445,15 @@ def access_map(
     traces += _event_marks(events, places, event_symbols or {})
     traces.append(_scale_bar())
     traces.append(_scale_label())
-    return figure(traces, _layout())
+    return figure(traces, _layout(pio.templates.default))
 
 
 @functools.cache
-def _layout() -> go.Figure:
-    """The map's layout, the same on every day and view (a figure with no traces; never changed once made)."""
+def _layout(template: str) -> go.Figure:
+    """The map's layout, the same on every day and view (a figure with no traces; never changed once made).
+
+    Kept per plotly default ``template``, which Streamlit sets to its own once it has drawn a chart.
+    """
     fig = go.Figure()
     fig.update_geos(
         visible=False,  # no built-in land, coast or country layers: they would be fetched from a CDN

@@ -68,7 +68,20 @@ def figures(view: View) -> dict[str, str]:
 
 
 def outputs(root: Path) -> dict[str, dict[str, str]]:
-    """Hashes of every figure and table per view in :data:`CHOICES`, for the data under ``root``."""
+    """Hashes of every figure and table per view in :data:`CHOICES`, for the data under ``root``.
+
+    With plotly's own default template, as a process that has not drawn a Streamlit chart
+    has it (Streamlit sets its own template once it has; the hashes were made without).
+    """
+    before = pio.templates.default
+    pio.templates.default = "plotly"
+    try:
+        return _outputs(root)
+    finally:
+        pio.templates.default = before
+
+
+def _outputs(root: Path) -> dict[str, dict[str, str]]:
     data = load_dataset(Root(root))
     intervals = build_intervals(data.tables["events"])
     base = View.default(data, intervals)

@@ -271,13 +271,18 @@ def test_organisations_and_speakers_are_in_the_link_and_kept_across_pages():
 def test_each_table_is_worked_out_at_most_once_per_rerun(monkeypatch, page):
     """Pages and their downloads read one View, which filters the rows once however often they are used."""
     import routestatus.view as view_module
+    from routestatus.selection import Selection
 
     calls = []
-    for name in ("filter_events", "filter_statements", "filter_people", "days_in_status"):
-        real = getattr(view_module, name)
-        monkeypatch.setattr(
-            view_module, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
-        )
+    # The rows are selected on the dataset's arrays (Selection), then cut by people; the days per status.
+    for owner, name in (
+        (Selection, "event_mask"),
+        (Selection, "statement_mask"),
+        (view_module, "filter_people"),
+        (view_module, "days_in_status"),
+    ):
+        real = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
     at = run()
     if page != PAGES[0]:
         at.switch_page(page).run()
