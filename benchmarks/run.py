@@ -54,7 +54,12 @@ PAGES = {
 }
 # Pages measured again with a search on: a place name (found by any of its four names, a
 # regular expression per row) and a plain word, which both the curated and generated data hold.
-SEARCHED = {"timeline_search": ("pages/app/timeline.py", "Laçın road")}
+SEARCHED = {
+    "timeline_search": ("pages/app/timeline.py", "Laçın road", None),
+    # The Map with a search on and the as-of day set inside every range timed (see _new_ranges).
+    "map_search_asof": (None, "Lachin", "asof"),
+}
+FLOOR_SAME = HERE / "floor_same.py"
 # The second range of the alternation; the first is the whole record (the default view).
 NARROW = (dt.date(2022, 12, 1), dt.date(2023, 9, 30))
 RUN_TIMEOUT = 600.0  # seconds AppTest waits for one script run
@@ -64,15 +69,24 @@ MB = 1_000_000
 
 FIGURES = (
     *(f"warm_rerun.{p}" for p in (*PAGES, *SEARCHED)),
+    *(f"warm_rerun_same.{p}" for p in (*PAGES, *SEARCHED)),
+    *(f"warm_rerun_repeat.{p}" for p in (*PAGES, *SEARCHED)),
+    *(f"harness_cost.{p}" for p in (*PAGES, *SEARCHED)),
     *(f"bytes_per_rerun.{p}" for p in (*PAGES, *SEARCHED)),
     *(f"plotly_bytes.{p}" for p in (*PAGES, *SEARCHED)),
     *(f"dataframe_bytes.{p}" for p in (*PAGES, *SEARCHED)),
     "search_new_query",
     "cold_start",
+    "cold_start_first",
     "peak_memory",
+    "memory_20_sessions",
     "snapshot_zip",
     "snapshot_table_csv",
     "validate",
+    "browser_date_to_settled.map",
+    "browser_date_to_settled.timeline",
+    "browser_date_to_settled.statements",
+    "browser_link_to_map",
 )
 
 # Runs in a fresh interpreter: time from its first statement to the end of the first run, and
@@ -95,6 +109,54 @@ except (OSError, StopIteration):
 out = {"seconds": elapsed, "peak_kib": hwm or maxrss, "ru_maxrss_kib": maxrss, "vmhwm_kib": hwm}
 print(json.dumps({**out, "errors": [e.value for e in at.exception]}))
 """
+
+
+# Twenty sessions in one fresh interpreter, each with its own range, all kept alive (AppTest
+# runs one script at a time, so they run in turn); then the process's peak memory.
+SESSIONS = """
+import datetime as dt, json, sys
+from streamlit.testing.v1 import AppTest
+sessions = []
+for i in range(int(sys.argv[3])):
+    at = AppTest.from_file(sys.argv[1], default_timeout=float(sys.argv[2])).run()
+    lo, hi = at.date_input(key="flt_range").value
+    at.date_input(key="flt_range").set_value((lo + dt.timedelta(days=7 * i), hi)).run()
+    sessions.append(at)
+with open("/proc/self/status") as f:
+    hwm = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+print(json.dumps({"peak_kib": hwm, "errors": [str(e.value) for at in sessions for e in at.exception]}))
+"""
+SESSION_COUNT = 20
+
+
+def _sessions_memory(root: Path, size: str, baseline_env: dict[str, str], count: int = SESSION_COUNT) -> Figure:
+    """Peak memory of one process serving 20 sessions, each with its own range: the project and the floor."""
+    peaks = {}
+    for name, app, env in (("project", DASHBOARD, {}), ("baseline", BASELINE, baseline_env)):
+        done = subprocess.run(
+            [sys.executable, "-c", SESSIONS, str(app), str(RUN_TIMEOUT), str(count)],
+            cwd=PROJECT,
+            env={**os.environ, "ROUTESTATUS_ROOT": str(root), **env},
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT * 4,
+        )
+        lines = done.stdout.strip().splitlines()
+        if done.returncode or not lines:
+            raise RuntimeError(f"{count} sessions of {app.name} failed: {done.stderr[-2000:]}")
+        result = json.loads(lines[-1])
+        if result["errors"]:
+            raise RuntimeError(f"{count} sessions of {app.name} raised: {result['errors'][:3]}")
+        peaks[name] = result["peak_kib"]
+    return Figure(
+        "memory_20_sessions",
+        size,
+        "KiB",
+        [peaks["project"]],
+        [peaks["baseline"]],
+        ratio_at_most(1.3),
+        {"sessions": count},
+    )
 
 
 def _sibling(name: str):
@@ -293,48 +355,153 @@ def payload(at) -> dict[str, int]:
     return out
 
 
-def _warm(root: Path, page: str, path: str | None, repeat: int, budget: float, size: str, q: str = "") -> list[Figure]:
-    """Warm reruns of one page (with search text ``q`` typed first) and of the baseline, alternated; then bytes."""
+ASOF = dt.date(2023, 6, 20)  # the as-of day of the searched Map: inside every range it is timed with
+
+
+def _new_ranges(whole: tuple[dt.date, dt.date], n: int, seed: int = 0, contains: dt.date | None = None) -> list:
+    """``n`` distinct date ranges inside ``whole`` (seeded, so the same every run), each holding ``contains`` if given.
+
+    Lengths from a week to most of the record, so both short and long views are timed.
+    """
+    import random
+
+    rng = random.Random(seed)
+    lo, hi = whole
+    span = (hi - lo).days
+    out: list[tuple[dt.date, dt.date]] = []
+    while len(out) < n:
+        length = rng.choice([7, 30, 120, 365, 900, span])
+        start = lo + dt.timedelta(days=rng.randrange(max(span - length, 0) + 1))
+        end = min(hi, start + dt.timedelta(days=length))
+        if contains is not None:
+            start, end = min(start, contains), max(end, contains)
+        if (start, end) not in out:
+            out.append((start, end))
+    return out
+
+
+def _prepare(at, path: str | None, q: str, asof: dt.date | None) -> None:
+    if path:
+        _checked(at.switch_page(path).run())
+    if q:
+        _checked(at.text_input(key="flt_q").set_value(q).run())
+    if asof:
+        _checked(at.date_input(key="flt_asof").set_value(asof).run())
+
+
+def _warm(
+    root: Path,
+    page: str,
+    path: str | None,
+    repeat: int,
+    budget: float,
+    size: str,
+    q: str = "",
+    asof: str | None = None,
+    per_element: float | None = None,
+) -> list[Figure]:
+    """Warm reruns of one page against both floors: a new range each timed run, then the two ranges alternated.
+
+    The headline (``warm_rerun``, ``warm_rerun_same``) sets a range never set before in the
+    process on every timed run, so nothing kept for a view can be reused; the same ranges go
+    to today's floor (``baseline_app.py``) and to the same-output floor (``floor_same.py``,
+    replaying what the page sent for those ranges, captured first). ``warm_rerun_repeat``
+    alternates two ranges, as a reader going back and forth does.
+    """
     from streamlit.testing.v1 import AppTest
 
-    with _env(ROUTESTATUS_ROOT=str(root)), one_script_cache():
+    capture = _sibling("capture").capture
+    with _env(ROUTESTATUS_ROOT=str(root)), one_script_cache(), tempfile.TemporaryDirectory() as tmp:
         at = _checked(AppTest.from_file(str(DASHBOARD), default_timeout=RUN_TIMEOUT).run())
-        if path:
-            _checked(at.switch_page(path).run())
-        if q:
-            _checked(at.text_input(key="flt_q").set_value(q).run())
         whole = tuple(at.date_input(key="flt_range").value)
+        day = min(max(ASOF, whole[0]), whole[1]) if asof else None
+        _prepare(at, path, q, day)
         sent = payload(at)
-        narrow = (max(NARROW[0], whole[0]), min(NARROW[1], whole[1]))
-        with _env(BASELINE_ROWS=str(sent["rows"]), BASELINE_POINTS=str(sent["points"])):
+        ranges = _new_ranges(whole, repeat + 1, seed=len(page), contains=day)
+        captured = capture(root, path, ranges, Path(tmp) / "capture.pkl", q=q, asof=day)
+        env = {
+            "BASELINE_ROWS": str(sent["rows"]),
+            "BASELINE_POINTS": str(sent["points"]),
+            "FLOOR_CAPTURE": str(captured),
+        }
+        with _env(**env):
             base = _checked(AppTest.from_file(str(BASELINE), default_timeout=RUN_TIMEOUT).run())
+            # The same-output floor's first run shows the first captured range, as the page's
+            # first set range below is its warm-up; the timed runs then match one to one.
+            same = _checked(AppTest.from_file(str(FLOOR_SAME), default_timeout=RUN_TIMEOUT).run())
+            _checked(at.date_input(key="flt_range").set_value(ranges[0]).run())
+            _checked(base.date_input(key="flt_range").set_value(ranges[0]).run())
             project_times: list[float] = []
             baseline_times: list[float] = []
-            ranges = [narrow, whole]
-            for i in range(repeat):
-                chosen = ranges[i % 2]
-                seconds, _ = _timed(lambda at=at, r=chosen: _checked(at.date_input(key="flt_range").set_value(r).run()))
+            same_times: list[float] = []
+            match: list[dict[str, int]] = []
+            for chosen in ranges[1:]:
+                seconds, _ = _timed(lambda r=chosen: _checked(at.date_input(key="flt_range").set_value(r).run()))
                 project_times.append(seconds)
-                seconds, _ = _timed(
-                    lambda base=base, r=chosen: _checked(base.date_input(key="flt_range").set_value(r).run())
-                )
+                seconds, _ = _timed(lambda: _checked(same.run()))
+                same_times.append(seconds)
+                seconds, _ = _timed(lambda r=chosen: _checked(base.date_input(key="flt_range").set_value(r).run()))
                 baseline_times.append(seconds)
+                ours, theirs = payload(at), payload(same)
+                match.append(
+                    {
+                        "project_elements": ours["elements"],
+                        "floor_elements": theirs["elements"],
+                        "project_bytes": ours["total_bytes"],
+                        "floor_bytes": theirs["total_bytes"],
+                    }
+                )
                 if _spent(project_times, budget, repeat, f"{page} at {size}"):
                     break
-            if len(project_times) % 2:  # the last timed run was the narrow range: back to the whole record
+            # The repeated view: two ranges alternated (a reader going back and forth).
+            narrow = (max(NARROW[0], whole[0]), min(NARROW[1], whole[1]))
+            if day:
+                narrow = (min(narrow[0], day), max(narrow[1], day))
+            repeat_project: list[float] = []
+            repeat_baseline: list[float] = []
+            for i in range(repeat):
+                chosen = (narrow, whole)[i % 2]
+                seconds, _ = _timed(lambda r=chosen: _checked(at.date_input(key="flt_range").set_value(r).run()))
+                repeat_project.append(seconds)
+                seconds, _ = _timed(lambda r=chosen: _checked(base.date_input(key="flt_range").set_value(r).run()))
+                repeat_baseline.append(seconds)
+                if _spent(repeat_project, budget, repeat, f"{page} at {size}, repeated"):
+                    break
+            if len(repeat_project) % 2:  # back to the whole record for the bytes below
                 _checked(at.date_input(key="flt_range").set_value(whole).run())
                 _checked(base.date_input(key="flt_range").set_value(whole).run())
             project, baseline = payload(at), payload(base)
     details = {
-        "ranges": [[d.isoformat() for d in narrow], [d.isoformat() for d in whole]],
+        "ranges": [[a.isoformat(), b.isoformat()] for a, b in ranges[1:]],
+        "warm_up_range": [d.isoformat() for d in ranges[0]],
         "baseline_rows": sent["rows"],
         "baseline_points": sent["points"],
-        **({"q": q, "rows": sent["rows"]} if q else {}),
+        "same_output": match,
+        **({"q": q} if q else {}),
+        **({"asof": day.isoformat()} if day else {}),
     }
     large = size.isdigit() and int(size) >= LARGE
     target = ratio_at_most(1.3) if size == "curated" else ratio_at_most(2.0) if large else None
+    elements = statistics.median(m["project_elements"] for m in match) if match else 0
     figures = [
         Figure(f"warm_rerun.{page}", size, "s", project_times, baseline_times, target, details),
+        Figure(f"warm_rerun_same.{page}", size, "s", project_times, same_times, ratio_at_most(1.3), details),
+        Figure(
+            f"warm_rerun_repeat.{page}",
+            size,
+            "s",
+            repeat_project,
+            repeat_baseline,
+            None,
+            {"ranges": [[d.isoformat() for d in narrow], [d.isoformat() for d in whole]]},
+        ),
+        Figure(
+            f"harness_cost.{page}",
+            size,
+            "s",
+            [elements * (per_element or 0.0)],
+            details={"elements": elements, "seconds_per_element": per_element},
+        ),
         Figure(f"bytes_per_rerun.{page}", size, "B", [project["total_bytes"]], [baseline["total_bytes"]]),
         Figure(
             f"plotly_bytes.{page}",
@@ -346,8 +513,39 @@ def _warm(root: Path, page: str, path: str | None, repeat: int, budget: float, s
         ),
         Figure(f"dataframe_bytes.{page}", size, "B", [project["dataframe_bytes"]], [baseline["dataframe_bytes"]]),
     ]
-    figures[1].details = {"project": project, "baseline": baseline, "range": details["ranges"][1]}
+    figures[4].details = {"project": project, "baseline": baseline, "range": [d.isoformat() for d in whole]}
     return figures
+
+
+HARNESS_SCRIPT = """
+import os
+import streamlit as st
+st.date_input("Date range", key="flt_range")
+for i in range(int(os.environ["HARNESS_ELEMENTS"])):
+    st.markdown(f"Element {i}")
+"""
+
+
+def harness_cost(repeat: int = 5) -> float:
+    """AppTest's own cost per element of a rerun (seconds): reruns of N Markdown elements, N = 0, 50, 200.
+
+    AppTest parses every message of a run into its element tree; this is charged to a page
+    for each element it draws, on top of what a server would spend. The slope of the median
+    rerun time over N is reported beside each warm-rerun figure (``harness_cost``).
+    """
+    from streamlit.testing.v1 import AppTest
+
+    medians = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "harness.py"
+        script.write_text(HARNESS_SCRIPT, encoding="utf-8")
+        for n in (0, 50, 200):
+            with _env(HARNESS_ELEMENTS=str(n)):
+                at = _checked(AppTest.from_file(str(script), default_timeout=RUN_TIMEOUT).run())
+                times = [_timed(lambda at=at: _checked(at.run()))[0] for _ in range(repeat + 1)][1:]
+                medians[n] = statistics.median(times)
+    slope = np.polyfit(list(medians), list(medians.values()), 1)[0]
+    return max(float(slope), 0.0)
 
 
 def _cold(app: Path, root: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -376,11 +574,22 @@ def _cold(app: Path, root: Path, env: dict[str, str]) -> dict[str, Any]:
 def _cold_starts(root: Path, repeat: int, budget: float, size: str, baseline_env: dict[str, str]) -> list[Figure]:
     project: list[dict] = []
     baseline: list[dict] = []
-    for _ in range(repeat):
-        project.append(_cold(DASHBOARD, root, {}))
-        baseline.append(_cold(BASELINE, root, baseline_env))
-        if _spent([r["seconds"] for r in project], budget, repeat, f"cold start at {size}"):
-            break
+    first: list[dict] = []
+    first_baseline: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="routestatus-cache-") as cache:
+        # The dashboard keeps each loaded dataset on disk (routestatus/diskcache.py): the
+        # headline is a start with the cache holding this data (the second start of an
+        # unchanged dataset, warmed once here); a start with an empty cache is beside it.
+        warm = {"ROUTESTATUS_CACHE_DIR": cache}
+        _cold(DASHBOARD, root, warm)
+        for _ in range(repeat):
+            project.append(_cold(DASHBOARD, root, warm))
+            baseline.append(_cold(BASELINE, root, baseline_env))
+            with tempfile.TemporaryDirectory(prefix="routestatus-empty-") as empty:
+                first.append(_cold(DASHBOARD, root, {"ROUTESTATUS_CACHE_DIR": empty}))
+            first_baseline.append(_cold(BASELINE, root, baseline_env))
+            if _spent([r["seconds"] for r in project + first], budget, repeat, f"cold start at {size}"):
+                break
     details = {
         "project_wall_seconds": [r["wall_seconds"] for r in project],
         "baseline_wall_seconds": [r["wall_seconds"] for r in baseline],
@@ -400,12 +609,21 @@ def _cold_starts(root: Path, repeat: int, budget: float, size: str, baseline_env
             details,
         ),
         Figure(
+            "cold_start_first",
+            size,
+            "s",
+            [r["seconds"] for r in first],
+            [r["seconds"] for r in first_baseline],
+            ratio_at_most(1.5),
+            {"cache": "empty"},
+        ),
+        Figure(
             "peak_memory",
             size,
             "KiB",
             [r["peak_kib"] for r in project],
             [r["peak_kib"] for r in baseline],
-            None,
+            ratio_at_most(1.3),
             details,
         ),
     ]
@@ -532,20 +750,25 @@ def _clear_caches() -> None:
     st.cache_resource.clear()
 
 
-def measure(root: Path, size: str, repeat: int, budget: float = DEFAULT_BUDGET) -> list[Figure]:
+def measure(
+    root: Path, size: str, repeat: int, budget: float = DEFAULT_BUDGET, sessions: int = SESSION_COUNT
+) -> list[Figure]:
     """Every figure for the data folder ``root`` (labelled ``size``)."""
     figures: list[Figure] = []
+    per_element = harness_cost()
     for page, path in PAGES.items():
         print(f"  warm reruns: {page}", file=sys.stderr)
-        figures += _warm(root, page, path, repeat, budget, size)
-    for page, (path, q) in SEARCHED.items():
+        figures += _warm(root, page, path, repeat, budget, size, per_element=per_element)
+    for page, (path, q, asof) in SEARCHED.items():
         print(f"  warm reruns: {page}", file=sys.stderr)
-        figures += _warm(root, page, path, repeat, budget, size, q)
+        figures += _warm(root, page, path, repeat, budget, size, q, asof, per_element=per_element)
     _clear_caches()
     map_sent = next(f for f in figures if f.name == "bytes_per_rerun.map").details["project"]
     baseline_env = {"BASELINE_ROWS": str(map_sent["rows"]), "BASELINE_POINTS": str(map_sent["points"])}
     print("  cold starts", file=sys.stderr)
     figures += _cold_starts(root, repeat, budget, size, baseline_env)
+    print("  memory with 20 sessions", file=sys.stderr)
+    figures.append(_sessions_memory(root, size, baseline_env, sessions))
     print("  snapshot export", file=sys.stderr)
     figures += _snapshot(root, repeat, budget, size)
     print("  search", file=sys.stderr)
@@ -554,6 +777,40 @@ def measure(root: Path, size: str, repeat: int, budget: float = DEFAULT_BUDGET) 
     figures += _validate(root, repeat, budget, size)
     order = {name: i for i, name in enumerate(FIGURES)}
     return sorted(figures, key=lambda f: order[f.name])
+
+
+BROWSER_FIGURES = (
+    "browser_date_to_settled.map",
+    "browser_date_to_settled.timeline",
+    "browser_date_to_settled.statements",
+    "browser_link_to_map",
+)
+
+
+def _browser(root: Path, size: str, repeat: int, figures: list[Figure]) -> list[Figure]:
+    """What the reader feels, in headless Chromium (``browser.py``), beside a floor sending as many rows and points.
+
+    The floor is ``baseline_app.py`` told the rows and points the page sent; the same-output
+    floor replays AppTest's messages, which a browser session cannot (its widgets are
+    placeholders), so it is not used here.
+    """
+    module = _sibling("browser")
+    floors = {}
+    for page in ("map", "timeline", "statements"):
+        sent = next(f for f in figures if f.name == f"bytes_per_rerun.{page}" and f.size == size).details["project"]
+        floors[page] = (BASELINE, {"BASELINE_ROWS": str(sent["rows"]), "BASELINE_POINTS": str(sent["points"])})
+    print("  browser", file=sys.stderr)
+    try:
+        measured = module.measure_browser(root, size, repeat, floors)
+    except module.BrowserMissing as missing:
+        print(f"  browser figures skipped: {missing}", file=sys.stderr)
+        return []
+    return [
+        Figure(
+            m["figure"], size, m.get("unit", "s"), list(m["project"]), list(m["baseline"]), None, m.get("details", {})
+        )
+        for m in measured
+    ]
 
 
 def _machine() -> dict[str, Any]:
@@ -638,8 +895,16 @@ def run(
     out: Path | str | None = DEFAULT_OUT,
     budget: float = DEFAULT_BUDGET,
     command: str | None = None,
+    sessions: int = SESSION_COUNT,
+    browser: bool = True,
 ) -> dict[str, Any]:
-    """Measure every figure at every size; write ``out`` (unless None) and return the results."""
+    """Measure every figure at every size; write ``out`` (unless None) and return the results.
+
+    ``sessions`` is how many sessions share one process for ``memory_20_sessions`` (the
+    test suite's smoke run uses fewer). ``browser`` adds the headless-Chromium figures of
+    ``browser.py`` at the curated size and from 100,000 events (skipped, and said, without
+    Chromium).
+    """
     _quiet_streamlit()
     generate = _sibling("generate").generate
     started = time.perf_counter()
@@ -661,7 +926,9 @@ def run(
             size_started = time.perf_counter()
             print(f"size {size}: generating", file=sys.stderr)
             root = generate(Path(tmp) / f"size-{size}", size if size == "curated" else int(size))
-            figures += measure(root, size, repeat, budget)
+            figures += measure(root, size, repeat, budget, sessions)
+            if browser and (size == "curated" or int(size) >= LARGE):
+                figures += _browser(root, size, min(repeat, 3), figures)
             shutil.rmtree(root)
             _clear_caches()
             results["seconds_per_size"][size] = round(time.perf_counter() - size_started, 1)

@@ -39,22 +39,28 @@ def test_generated_data_validates(tmp_path):
 def test_run_records_every_figure(tmp_path):
     bench = load("run")
     out = tmp_path / "r.json"
-    returned = bench.run(["curated"], repeat=1, out=out)
+    returned = bench.run(["curated"], repeat=1, out=out, sessions=2, browser=False)
     results = json.loads(out.read_text(encoding="utf-8"))
     assert results["figures"] == json.loads(json.dumps(returned["figures"]))
     assert set(results["machine"]) >= {"platform", "cpu_count", "python"}
     assert set(results["versions"]) == {"streamlit", "pandas", "plotly", "geopandas", "numpy"}
     assert results["timestamp_utc"].endswith("Z") and results["command"]
     by_name = {f["figure"]: f for f in results["figures"] if f["size"] == "curated"}
-    assert set(by_name) == set(bench.FIGURES)
+    assert set(by_name) == set(bench.FIGURES) - set(bench.BROWSER_FIGURES)
     for name, figure in by_name.items():
-        for side in ("project", "baseline") if name != "validate" else ("project",):
+        for side in ("project",) if name == "validate" or name.startswith("harness_cost.") else ("project", "baseline"):
             stats = figure[side]
             assert stats["n"] >= 1, name
             assert all(number(stats[k]) for k in ("median", "min", "max")), (name, side, stats)
         assert figure["target"] is None or isinstance(figure["met"], bool), name
-    for name in ("cold_start", "snapshot_zip", "snapshot_table_csv", *(f"warm_rerun.{p}" for p in bench.PAGES)):
+    ratios = ("cold_start", "cold_start_first", "memory_20_sessions", "snapshot_zip", "snapshot_table_csv")
+    for name in (*ratios, *(f"warm_rerun{k}.{p}" for k in ("", "_same", "_repeat") for p in bench.PAGES)):
         assert number(by_name[name]["ratio"]), name
     assert by_name["plotly_bytes.map"]["project"]["median"] > 0
+    # The same-output floor sent what the page sent: as many elements, and within 2% of its bytes.
+    for page in (*bench.PAGES, *bench.SEARCHED):
+        for sent in by_name[f"warm_rerun_same.{page}"]["details"]["same_output"]:
+            assert sent["floor_elements"] == sent["project_elements"], (page, sent)
+            assert abs(sent["floor_bytes"] - sent["project_bytes"]) <= 0.02 * sent["project_bytes"], (page, sent)
     assert by_name["peak_memory"]["project"]["median"] > 0
     assert "warm_rerun.map" in results["table"]
