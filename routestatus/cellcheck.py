@@ -8,6 +8,7 @@ known" as the codebook says for each field; it is never the same as ``unknown``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from routestatus.isodate import parse_day
@@ -22,6 +23,12 @@ def _bound(f: Field, value: float | dt.date) -> str | None:
     if hi is not None and value > hi:
         return f"a value not after {f.maximum}"
     return None
+
+
+@functools.cache
+def _matcher(pattern: str):
+    # Compiled once per pattern: a column's every distinct value is checked against it.
+    return re.compile(pattern).fullmatch
 
 
 def check_cell(f: Field, text: str) -> str | None:
@@ -47,6 +54,6 @@ def check_cell(f: Field, text: str) -> str | None:
         return None
     if f.enum is not None and text not in f.enum:
         return "one of: " + ", ".join(f.enum)
-    if f.pattern is not None and not re.fullmatch(f.pattern, text):
+    if f.pattern is not None and not _matcher(f.pattern)(text):
         return f"text matching the pattern {f.pattern}"
     return None

@@ -94,39 +94,32 @@ def read_csv(path: Path, name: str, columns: list[str]) -> CsvRead:
         return out
     out.usable = True
     line = reader.line_num + 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:
-            out.problems.append(
-                Problem(
-                    name,
-                    line,
-                    "-",
-                    "a malformed row",
-                    f"RFC 4180 quoting ({err}); the rest of the file was not read",
+    width = len(columns)
+    rows = out.rows
+    # One loop over the reader, the error caught around it: ``line`` is where the row that
+    # failed starts, as every row read before it moved it on.
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not cells:
+                out.problems.append(Problem(name, start, "-", "a blank line", "no blank lines"))
+            elif len(cells) != width:
+                out.problems.append(
+                    Problem(name, start, "-", f"{len(cells)} fields", f"{width} fields, one per column")
                 )
+            else:
+                rows.append(Row(start, dict(zip(columns, cells, strict=True))))
+    except csv.Error as err:
+        out.problems.append(
+            Problem(
+                name,
+                line,
+                "-",
+                "a malformed row",
+                f"RFC 4180 quoting ({err}); the rest of the file was not read",
             )
-            out.usable = False
-            break
-        start, line = line, reader.line_num + 1
-        if not cells:
-            out.problems.append(Problem(name, start, "-", "a blank line", "no blank lines"))
-            continue
-        if len(cells) != len(columns):
-            out.problems.append(
-                Problem(
-                    name,
-                    start,
-                    "-",
-                    f"{len(cells)} fields",
-                    f"{len(columns)} fields, one per column",
-                )
-            )
-            continue
-        out.rows.append(Row(start, dict(zip(columns, cells, strict=True))))
+        )
+        out.usable = False
     return out
 
 
