@@ -1,84 +1,131 @@
-"""The same-output floor: a plain Streamlit script that sends what a page of the dashboard sent.
+"""The same-output floor: a plain Streamlit script drawing what a page of the dashboard drew, with the public API.
 
-It reads a file made by ``capture.py`` (``FLOOR_CAPTURE=<path>``) once, keeps it with
-``st.cache_resource``, and on each run replays the next captured run's messages: every
-element and block the page sent, in the same places, with the same content. For the two
-kinds whose making Streamlit's API does itself, it does that work again on each run, from
-content prepared when the file was loaded: each plotly chart's figure is serialized as
-``st.plotly_chart`` does (``to_dict``, then ``plotly.io.to_json``), and each table's rows
-are serialized to Arrow as ``st.dataframe`` does. None of the project's code runs.
+``FLOOR_CAPTURE=<path>`` names a file made by ``capture.py`` for one page and a list of
+date ranges. The file is read once (``st.cache_resource``); there its tables are decoded
+from Arrow into pandas frames, its figures built into ``go.Figure`` objects and its cell
+styles into frames of CSS, so that no run repeats that work. Each run reads its own
+``flt_range`` date input (a widget like the project's, with the same key) and draws the
+elements recorded for that range with ``st.*`` calls: the same elements in the same blocks,
+the same widgets (type, label, key, options, value), the same text, tables (styled as the
+page styled them), figures and download buttons. None of the project's code runs, so what a
+page takes beyond this script is the project's own cost; what this script takes is
+Streamlit's (serializing the figures and tables, registering the widgets, marshalling).
 
-What it leaves out of Streamlit's API work: registering widgets (each widget is sent as a
-Markdown element of the same size, see ``_unwidgeted``) and computing element ids (it sends
-the captured messages), and styling a table (a page with a search styles its
-cells with pandas' Styler; the captured styles are sent as they were). Both are per-element
-costs of Streamlit and pandas, not of the project.
+A range that was not captured is an error on the page, never a quiet fallback.
 
-Run it with AppTest, or as ``FLOOR_CAPTURE=... streamlit run benchmarks/floor_same.py``.
-The runs follow the file's order: the n-th run of a session shows the n-th captured run
-(after the last, the first again), so a benchmark sets the same ranges in the same order.
+    FLOOR_CAPTURE=/tmp/map.pkl streamlit run benchmarks/floor_same.py
+    AppTest.from_file("benchmarks/floor_same.py") with FLOOR_CAPTURE in the environment
 """
 
+import io
+import json
 import os
 import pickle
+import re
 
+import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
+import pyarrow as pa
 import streamlit as st
-from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+FORMAT = 1  # capture.py's file format
+CELL = re.compile(r"#T_[^_\s,]+_row(\d+)_col(\d+)")
 
 
-def _unwidgeted(msg: ForwardMsg) -> ForwardMsg:
-    """A widget's message as a Markdown element of the same size; any other message as it is.
+def _css(frame: pd.DataFrame, styles: str) -> pd.DataFrame:
+    """The captured Styler rules as a frame of CSS, one string per cell (what ``Styler.apply`` takes)."""
+    css = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    for selectors, props in re.findall(r"([^{}]+)\{([^}]*)\}", styles):
+        for row, col in CELL.findall(selectors):
+            css.iat[int(row), int(col)] = props.strip()
+    return css
 
-    A widget sent without its command is not registered, and AppTest (which reads every
-    widget's value after a run) cannot read it. A placeholder of the same size keeps the
-    element count and the bytes sent; what it leaves out, registering the widget, is
-    Streamlit's own per-widget cost.
-    """
-    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
-        return msg
-    element = msg.delta.new_element
-    kind = element.WhichOneof("type")
-    if kind in ("plotly_chart", "dataframe") or not getattr(getattr(element, kind), "id", ""):
-        return msg
-    size = getattr(element, kind).ByteSize()
-    element.Clear()
-    element.markdown.body = "x" * size
-    return msg
+
+def _prepare(node: dict) -> dict:
+    """A recorded node with what a run draws from made once: frames, figures, CSS, download bytes."""
+    node = dict(node)
+    call = node["call"]
+    if call == "dataframe":
+        frame = pa.ipc.open_stream(io.BytesIO(node.pop("arrow"))).read_pandas()
+        node["frame"] = frame
+        node["css"] = _css(frame, node.pop("styles")) if node["styles"] else None
+    elif call == "plotly_chart":
+        node["figure"] = go.Figure(json.loads(node.pop("spec")))  # validated once, here
+    elif call == "download_button":
+        # A deferred download (made when clicked) sends no data on a run; any other sends as many bytes.
+        node["data"] = (lambda: b"") if node["deferred"] else b"\0" * node["size"]
+    if "children" in node:
+        node["children"] = [_prepare(c) for c in node["children"]]
+    return node
 
 
 @st.cache_resource(show_spinner=False)
-def load(path: str) -> list[dict]:
-    """The captured runs: messages parsed, figures built (validated once, here), rows as frames."""
+def load(path: str, mtime: float) -> dict:
+    """The capture file, prepared; ``mtime`` is only part of the key, so a new capture is read again."""
     with open(path, "rb") as f:
-        runs = pickle.load(f)["runs"]
-    for run in runs:
-        run["messages"] = [_unwidgeted(ForwardMsg.FromString(m)) for m in run["messages"]]
-        run["content"] = {
-            i: (kind, go.Figure(value) if kind == "figure" else value) for i, (kind, value) in run["content"].items()
-        }
-    return runs
+        body = pickle.load(f)
+    if body.get("format") != FORMAT:
+        raise RuntimeError(f"{path} is not a capture of format {FORMAT}")
+    body["runs"] = {
+        key: {box: [_prepare(n) for n in nodes] for box, nodes in tree.items()} for key, tree in body["runs"].items()
+    }
+    return body
 
 
-runs = load(os.environ["FLOOR_CAPTURE"])
-turn = st.session_state.get("floor_turn", -1) + 1
-st.session_state["floor_turn"] = turn
-run = runs[turn % len(runs)]
-ctx = get_script_run_ctx()
-for i, kept in enumerate(run["messages"]):
-    msg = ForwardMsg()
-    msg.CopyFrom(kept)
-    content = run["content"].get(i)
-    if content is not None:
-        kind, value = content
-        element = msg.delta.new_element
-        if kind == "figure":
-            element.plotly_chart.spec = pio.to_json(value.to_dict(), validate=False)
-        elif element.dataframe.arrow_data.data:
-            element.dataframe.arrow_data.data = convert_pandas_df_to_arrow_bytes(value)
+def draw(nodes: list[dict]) -> None:
+    """Draw recorded nodes in the current container."""
+    for node in nodes:
+        call = node["call"]
+        if call == "columns":
+            weights = [c["weight"] for c in node["children"]]
+            for column, child in zip(st.columns(weights, **node["kwargs"]), node["children"], strict=True):
+                with column:
+                    draw(child["children"])
+        elif call in ("container", "expander"):
+            with getattr(st, call)(*node.get("args", ()), **node["kwargs"]):
+                draw(node["children"])
+        elif call == "dataframe":
+            data = (
+                node["frame"]
+                if node["css"] is None
+                else node["frame"].style.apply(lambda _, c=node["css"]: c, axis=None)
+            )
+            st.dataframe(data, **node["kwargs"])
+        elif call == "plotly_chart":
+            st.plotly_chart(node["figure"], **node["kwargs"])
+        elif call == "download_button":
+            st.download_button(*node["args"], data=node["data"], **node["kwargs"])
+        elif "value" in node:  # a widget
+            widget(node)
         else:
-            element.dataframe.lazy_data.initial_chunk.data = convert_pandas_df_to_arrow_bytes(value)
-    ctx.enqueue(msg)
+            getattr(st, call)(*node["args"], **node["kwargs"])
+
+
+def widget(node: dict) -> None:
+    """A widget with the recorded value, set through its key as the project sets its widgets.
+
+    Never ``flt_range``: the reader (or a benchmark) sets that one.
+    """
+    kwargs = dict(node["kwargs"])
+    key = kwargs.get("key")
+    if key is None:
+        kwargs["value" if node["call"] != "multiselect" else "default"] = node["value"]
+    elif key != "flt_range" and "default" not in kwargs:
+        st.session_state[key] = node["value"]
+    getattr(st, node["call"])(**kwargs)
+
+
+path = os.environ["FLOOR_CAPTURE"]
+captured = load(path, os.path.getmtime(path))
+st.set_page_config(page_title="floor", layout="wide")
+if "flt_range" not in st.session_state:
+    st.session_state["flt_range"] = captured["initial"]
+chosen = tuple(st.session_state["flt_range"])
+tree = captured["runs"].get(chosen)
+if tree is None:
+    st.error(f"No run was captured for the range {chosen}; captured: {sorted(captured['runs'])}")
+    st.stop()
+with st.sidebar:
+    draw(tree.get("sidebar", []))
+draw(tree.get("main", []))
+draw(tree.get("event", []))  # st.html of styles alone goes to the event container by itself

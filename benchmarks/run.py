@@ -56,7 +56,7 @@ PAGES = {
 # regular expression per row) and a plain word, which both the curated and generated data hold.
 SEARCHED = {
     "timeline_search": ("pages/app/timeline.py", "Laçın road", None),
-    # The Map with a search on and the as-of day set inside every range timed (see _new_ranges).
+    # The Map with a search on and the as-of day set inside every range timed (ranges.py).
     "map_search_asof": (None, "Lachin", "asof"),
 }
 FLOOR_SAME = HERE / "floor_same.py"
@@ -358,28 +358,6 @@ def payload(at) -> dict[str, int]:
 ASOF = dt.date(2023, 6, 20)  # the as-of day of the searched Map: inside every range it is timed with
 
 
-def _new_ranges(whole: tuple[dt.date, dt.date], n: int, seed: int = 0, contains: dt.date | None = None) -> list:
-    """``n`` distinct date ranges inside ``whole`` (seeded, so the same every run), each holding ``contains`` if given.
-
-    Lengths from a week to most of the record, so both short and long views are timed.
-    """
-    import random
-
-    rng = random.Random(seed)
-    lo, hi = whole
-    span = (hi - lo).days
-    out: list[tuple[dt.date, dt.date]] = []
-    while len(out) < n:
-        length = rng.choice([7, 30, 120, 365, 900, span])
-        start = lo + dt.timedelta(days=rng.randrange(max(span - length, 0) + 1))
-        end = min(hi, start + dt.timedelta(days=length))
-        if contains is not None:
-            start, end = min(start, contains), max(end, contains)
-        if (start, end) not in out:
-            out.append((start, end))
-    return out
-
-
 def _prepare(at, path: str | None, q: str, asof: dt.date | None) -> None:
     if path:
         _checked(at.switch_page(path).run())
@@ -405,7 +383,8 @@ def _warm(
     The headline (``warm_rerun``, ``warm_rerun_same``) sets a range never set before in the
     process on every timed run, so nothing kept for a view can be reused; the same ranges go
     to today's floor (``baseline_app.py``) and to the same-output floor (``floor_same.py``,
-    replaying what the page sent for those ranges, captured first). ``warm_rerun_repeat``
+    drawing with Streamlit's API what the page drew for those ranges, captured first in a
+    child process by ``capture.py``). ``warm_rerun_repeat``
     alternates two ranges, as a reader going back and forth does.
     """
     from streamlit.testing.v1 import AppTest
@@ -417,7 +396,11 @@ def _warm(
         day = min(max(ASOF, whole[0]), whole[1]) if asof else None
         _prepare(at, path, q, day)
         sent = payload(at)
-        ranges = _new_ranges(whole, repeat + 1, seed=len(page), contains=day)
+        # Seeded by size and page, so no page meets a range another one set in this process.
+        ranges = _sibling("ranges").new_ranges(
+            whole, repeat + 1, f"{size}:{page}", containing=day, avoid=(whole, NARROW)
+        )
+        # In a child process: the project's caches here stay cold for the ranges timed below.
         captured = capture(root, path, ranges, Path(tmp) / "capture.pkl", q=q, asof=day)
         env = {
             "BASELINE_ROWS": str(sent["rows"]),
@@ -426,11 +409,10 @@ def _warm(
         }
         with _env(**env):
             base = _checked(AppTest.from_file(str(BASELINE), default_timeout=RUN_TIMEOUT).run())
-            # The same-output floor's first run shows the first captured range, as the page's
-            # first set range below is its warm-up; the timed runs then match one to one.
+            # The first new range is each app's warm-up; the timed runs follow it.
             same = _checked(AppTest.from_file(str(FLOOR_SAME), default_timeout=RUN_TIMEOUT).run())
-            _checked(at.date_input(key="flt_range").set_value(ranges[0]).run())
-            _checked(base.date_input(key="flt_range").set_value(ranges[0]).run())
+            for app in (at, base, same):
+                _checked(app.date_input(key="flt_range").set_value(ranges[0]).run())
             project_times: list[float] = []
             baseline_times: list[float] = []
             same_times: list[float] = []
@@ -438,7 +420,7 @@ def _warm(
             for chosen in ranges[1:]:
                 seconds, _ = _timed(lambda r=chosen: _checked(at.date_input(key="flt_range").set_value(r).run()))
                 project_times.append(seconds)
-                seconds, _ = _timed(lambda: _checked(same.run()))
+                seconds, _ = _timed(lambda r=chosen: _checked(same.date_input(key="flt_range").set_value(r).run()))
                 same_times.append(seconds)
                 seconds, _ = _timed(lambda r=chosen: _checked(base.date_input(key="flt_range").set_value(r).run()))
                 baseline_times.append(seconds)
@@ -790,9 +772,8 @@ BROWSER_FIGURES = (
 def _browser(root: Path, size: str, repeat: int, figures: list[Figure]) -> list[Figure]:
     """What the reader feels, in headless Chromium (``browser.py``), beside a floor sending as many rows and points.
 
-    The floor is ``baseline_app.py`` told the rows and points the page sent; the same-output
-    floor replays AppTest's messages, which a browser session cannot (its widgets are
-    placeholders), so it is not used here.
+    The floor is ``baseline_app.py`` told the rows and points the page sent (``browser.py``
+    may serve ``floor_same.py`` with a ``capture.py`` file instead; both run under a server).
     """
     module = _sibling("browser")
     floors = {}
