@@ -33,11 +33,13 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# Benchmark against a plain-Streamlit floor at the curated size, 10k and 100k events; prints a
-# table and writes benchmarks/results.json (about four minutes on two cores). Not a test:
-# `make test` only smoke-runs it at the curated size.
+# Benchmark against two plain-Streamlit floors at the curated size, 10k and 100k events; prints
+# a table, writes benchmarks/results.json and the table in docs/performance.md (see
+# benchmarks/README.md for how long it takes). Not a test: `make test` smoke-runs it at the
+# curated size.
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/report.py
 
 # Refresh docs/*.png: the end-to-end suite saves one screenshot per page when
 # ROUTESTATUS_SCREENSHOTS names a folder. The browser is required here, never skipped.

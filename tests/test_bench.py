@@ -64,3 +64,5 @@ def test_run_records_every_figure(tmp_path):
             assert abs(sent["floor_bytes"] - sent["project_bytes"]) <= 0.02 * sent["project_bytes"], (page, sent)
     assert by_name["peak_memory"]["project"]["median"] > 0
     assert "warm_rerun.map" in results["table"]
+    rendered = load("report").render(results)  # the Performance doc's table, from these results
+    assert all(f"`{name}`" in rendered for name in by_name if not name.split(".")[0].endswith("bytes"))

@@ -1,0 +1,120 @@
+"""The Performance doc's results table, written from ``benchmarks/results.json``.
+
+``python benchmarks/report.py [results.json] [docs/performance.md]`` replaces the text
+between ``<!-- results:start -->`` and ``<!-- results:end -->`` in the doc with one table
+(every figure at every size, beside its target) and, under it, one line per missed target
+saying what bounds it (:data:`BOUNDS`). ``make bench`` runs it after ``run.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+DOC = HERE.parent / "docs" / "performance.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+# What bounds each figure that misses its target, by the figure's name up to its first dot.
+# The profiles behind these sentences are in docs/performance.md, "Where the time goes".
+BOUNDS = {
+    "warm_rerun_same": "the project's own work per rerun (reading the link and the sidebar into a view, the "
+    "cards, the figures' traces and hovers, the tables' words) and Streamlit's per-element work that the floor "
+    "does not repeat (registering widgets, element ids); see Where the time goes",
+    "warm_rerun": "as for the same-output floor, and today's floor draws 4 elements where a page draws 28-150",
+    "cold_start": "importing the pages' libraries and the first run of the page; the data comes from the disk cache",
+    "cold_start_first": "reading and checking every cell of the data once (validate), then the first run",
+    "peak_memory": "the loaded dataset's typed frames and the selection arrays kept for it, beside the floor's "
+    "one frame",
+    "memory_20_sessions": "each session's view and the elements AppTest keeps for it",
+    "snapshot_zip": "the GIS files (GeoPackage and four GeoJSON layers, written by GDAL) and deflate, which plain "
+    "to_csv does not do; the CSVs alone are snapshot_table_csv",
+    "snapshot_table_csv": "the export columns (sources' URLs, titles, publishers, place names) worked out per row",
+}
+
+
+def _show(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "s":
+        return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+    if unit == "KiB":
+        return f"{value / 1024:.0f} MiB"
+    if unit == "B":
+        return f"{value / 1e6:.2f} MB" if value >= 1e6 else f"{value / 1000:.1f} kB"
+    return f"{value:g}"
+
+
+def _cell(figure: dict) -> str:
+    project = (figure.get("project") or {}).get("median")
+    baseline = (figure.get("baseline") or {}).get("median")
+    text = _show(project, figure["unit"])
+    if baseline is not None:
+        text += f" (floor {_show(baseline, figure['unit'])}"
+        if figure.get("ratio") is not None:
+            text += f", {figure['ratio']:.2f}×"
+        text += ")"
+    if figure.get("met") is True:
+        text += " ✓"
+    elif figure.get("met") is False:
+        text += " ✗"
+    return text
+
+
+def render(results: dict) -> str:
+    """The table and the missed-target lines, as Markdown."""
+    sizes = results["sizes"]
+    by_name: dict[str, dict[str, dict]] = {}
+    for figure in results["figures"]:
+        by_name.setdefault(figure["figure"], {})[figure["size"]] = figure
+    names = [n for n in by_name if not n.split(".")[0].endswith("bytes")]
+    head = "| figure | " + " | ".join(sizes) + " | target |"
+    lines = [head, "|" + "---|" * (len(sizes) + 2)]
+    for name in names:
+        cells = [_cell(by_name[name][s]) if s in by_name[name] else "–" for s in sizes]
+        targets = sorted({f["target"] for f in by_name[name].values() if f.get("target")})
+        lines.append(f"| `{name}` | " + " | ".join(cells) + f" | {' / '.join(targets) or '–'} |")
+    machine = results["machine"]
+    lines += [
+        "",
+        f"Run of {results['timestamp_utc']} at commit {str(results['project'].get('commit'))[:10]}"
+        f"{' (working tree modified)' if results['project'].get('modified') else ''}: {machine['cpu_count']} CPUs, "
+        f"load average {machine.get('load_average_at_start')} at the start and "
+        f"{machine.get('load_average_at_end')} at the end; {results['seconds_total']:.0f} s in all. "
+        "Each cell: the project's median (the floor's median, the ratio); ✓ or ✗ against the target.",
+        "",
+    ]
+    missed = [
+        (name, size)
+        for name, per_size in by_name.items()
+        for size, figure in per_size.items()
+        if figure.get("met") is False
+    ]
+    if missed:
+        lines.append("Missed targets, and what bounds them:")
+        lines.append("")
+        for prefix in dict.fromkeys(n.split(".")[0] for n, _ in missed):
+            which = []
+            for name in dict.fromkeys(n for n, _ in missed if n.split(".")[0] == prefix):
+                at = ", ".join(s for n, s in missed if n == name)
+                which.append(f"{name.partition('.')[2] or name} ({at})")
+            lines.append(f"- `{prefix}`: {'; '.join(which)}. Bound: {BOUNDS.get(prefix, 'see Where the time goes')}.")
+    return "\n".join(lines) + "\n"
+
+
+def update(doc: Path = DOC, results_path: Path = RESULTS) -> None:
+    """Replace the results section of ``doc`` with the table rendered from ``results_path``."""
+    text = doc.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"{doc} has no {START} … {END} section")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    table = render(json.loads(results_path.read_text(encoding="utf-8")))
+    doc.write_text(f"{before}{START}\n{table}{END}{after}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    args = [Path(a) for a in sys.argv[1:]]
+    update(*(args[1:2] or [DOC]), *(args[:1] or [RESULTS]))
