@@ -96,7 +96,8 @@ def _widget(node) -> dict[str, Any]:
     elif t == "multiselect":
         kw |= {"options": list(p.options), "placeholder": p.placeholder or None}
         kw |= {"max_selections": p.max_selections or None, "accept_new_options": p.accept_new_options}
-        value = list(value)
+        # What the script set through the key (sent as raw_values); AppTest's value can lag behind it.
+        value = list(p.raw_values) if p.set_value else list(value)
     elif t == "button_group":
         from streamlit.proto.ButtonGroup_pb2 import ButtonGroup
 

@@ -118,9 +118,10 @@ def widget(node: dict) -> None:
 path = os.environ["FLOOR_CAPTURE"]
 captured = load(path, os.path.getmtime(path))
 st.set_page_config(page_title="floor", layout="wide")
-if "flt_range" not in st.session_state:
-    st.session_state["flt_range"] = captured["initial"]
-chosen = tuple(st.session_state["flt_range"])
+chosen = tuple(st.session_state.get("flt_range") or captured["initial"])
+# Written back each run, as the project writes every widget from the reader's choice (so the
+# widget sends its value with the same fields as the project's).
+st.session_state["flt_range"] = chosen
 tree = captured["runs"].get(chosen)
 if tree is None:
     st.error(f"No run was captured for the range {chosen}; captured: {sorted(captured['runs'])}")
