@@ -21,8 +21,8 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 # The profiles behind these sentences are in docs/performance.md, "Where the time goes".
 BOUNDS = {
     "warm_rerun_same": "the project's own work per rerun (reading the link and the sidebar into a view, the "
-    "cards, the figures' traces and hovers, the tables' words) and Streamlit's per-element work that the floor "
-    "does not repeat (registering widgets, element ids); see Where the time goes",
+    "cards, the figures' traces and hovers, the tables' words), 70-84 % of a rerun under the profiler; see "
+    "Where the time goes",
     "warm_rerun": "as for the same-output floor, and today's floor draws 4 elements where a page draws 28-150",
     "cold_start": "importing the pages' libraries and the first run of the page; the data comes from the disk cache",
     "cold_start_first": "reading and checking every cell of the data once (validate), then the first run",
