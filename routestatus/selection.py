@@ -132,8 +132,7 @@ class Selection:
             offsets.append(len(flat))
         self._event_sources = np.asarray(flat, np.int64)
         self._event_offsets = np.asarray(offsets, np.int64)
-        self._event_ids = tables["events"]["event_id"].tolist()
-        self._event_position = {e: i for i, e in enumerate(self._event_ids)}
+        self._event_position = {e: i for i, e in enumerate(tables["events"]["event_id"].tolist())}
 
     def event_mask(self, start: dt.date, end: dt.date, roads: Sequence[str], types: Sequence[str]) -> np.ndarray:
         """:func:`routestatus.filters.filter_events`' rows as a mask: in range, on a road (or both/none), of a type."""
