@@ -77,8 +77,12 @@ LAUNCHERS = {
 }
 
 
-def start_server(root: Path, logs: Path, launcher: str = "make run") -> Server:
-    """Start the dashboard on ``root``'s data, logging to ``logs``; fail the test if it does not come up."""
+def start_server(root: Path, logs: Path, launcher: str = "make run", env: dict[str, str] | None = None) -> Server:
+    """Start the dashboard on ``root``'s data, logging to ``logs``; fail the test if it does not come up.
+
+    ``env``, when given, is the server's whole environment (``ROUTESTATUS_ROOT`` is still set
+    to ``root``), e.g. a replica's from deploy/replica.env.
+    """
     port = _free_port()
     stdout, stderr = logs / f"streamlit-{port}.out", logs / f"streamlit-{port}.err"
     command = [
@@ -91,7 +95,7 @@ def start_server(root: Path, logs: Path, launcher: str = "make run") -> Server:
         "true",
     ]
     # cwd is the project, so its .streamlit/config.toml applies whatever folder the data comes from.
-    env = {**os.environ, "ROUTESTATUS_ROOT": str(root)}
+    env = {**(os.environ if env is None else env), "ROUTESTATUS_ROOT": str(root)}
     with open(stdout, "wb") as out, open(stderr, "wb") as err:
         process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=out, stderr=err)
     server = Server(root, port, process, stdout, stderr)
@@ -184,10 +188,19 @@ def _read_element(element, run: Run) -> None:
 
 
 @contextlib.asynccontextmanager
-async def open_session(server: Server):
-    """A new session on ``server``, as a new browser tab would open one (an async context manager)."""
+async def open_session(server: Server, headers: dict[str, str] | None = None):
+    """A new session on ``server``, as a new browser tab would open one (an async context manager).
+
+    ``server`` is anything with a ``port`` on 127.0.0.1 (a reverse proxy too); ``headers`` are
+    sent with the WebSocket's opening request, as a browser sends its cookies and credentials.
+    """
     import websockets
 
     address = f"ws://127.0.0.1:{server.port}/_stcore/stream"
-    async with websockets.connect(address, subprotocols=["streamlit"], max_size=None) as socket_:
+    extra = {}
+    if headers:
+        # websockets 14 made the new client the default and renamed the argument.
+        new_client = int(websockets.__version__.split(".")[0]) >= 14
+        extra["additional_headers" if new_client else "extra_headers"] = headers
+    async with websockets.connect(address, subprotocols=["streamlit"], max_size=None, **extra) as socket_:
         yield Session(socket_)

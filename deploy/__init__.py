@@ -1,0 +1,1 @@
+"""Serving the dashboard to a team: nginx in front of Streamlit replicas (see team.py)."""
