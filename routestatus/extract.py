@@ -63,7 +63,10 @@ STATEMENT_COLUMNS = (
     "statement_id", "date", "date_precision", "date_basis", "speaker", "role", "organisation", "route_ids",
     "claim", "quote", "language", "source_id", "quoted_via", "retracted", "notes",
 )  # fmt: skip
-REVIEW_COLUMNS = ("kind", "road_matches", "date_flag", "paragraph", "start", "end", "already_present")
+REVIEW_COLUMNS = (
+    "kind", "confidence", "speaker_basis", "carried_by", "road_matches", "date_flag", "paragraph", "start", "end",
+    "already_present",
+)  # fmt: skip
 COLUMNS = STATEMENT_COLUMNS + REVIEW_COLUMNS
 ROUTE_ORDER = ("lachin", "aghdam_askeran")  # the codebook's order for route_ids
 SHORT_WORDS = 5  # a quotation of fewer words is noted as short
@@ -96,6 +99,9 @@ class Candidate:
     retracted: str = "false"
     notes: str = ""
     kind: str = "direct"
+    confidence: float = 0.0
+    speaker_basis: str = ""
+    carried_by: str = ""
     road_matches: str = ""
     date_flag: str = ""
     paragraph: int = 0
@@ -142,17 +148,20 @@ _NOT_NAMES = set(
     "Department Committee Commission Parliament Government Republic Court Cross Red International Nations United "
     "Affairs Defence Defense Mission Embassy Press Service Information Centre Center Officials Sources Member "
     "Agency Organization Organisation Security Cooperation Co-operation Europe South Caucasus Karabakh "
-    "Nagorno-Karabakh Turkish French Georgian Iranian Leader Speaking Meanwhile He She They It We".split()
+    "Nagorno-Karabakh Turkish French Georgian Iranian Leader Speaking Meanwhile He She They It We Official Lead "
+    "Crescent Society News Press This That These Those Its His Her Their Our One Two Three Both Questions".split()
 )
 _HEADS = set(
     "office ministry representative spokesperson spokesman spokeswoman minister ambassador envoy president leader "
     "department government embassy mission official secretary council committee statement release post".split()
 )
+_BODIES = {"ministry", "department", "government", "embassy", "mission", "council", "committee", "office"}
 _LATEST = {"statement", "release", "post", "communiqué", "they", "it"}  # refer to whoever spoke last
 
 _VERBS = (
     r"(?:said|says|added|adds|claimed|stated|stressed|noted|told|wrote|writes|explained|emphasi[sz]ed|underlined"
-    r"|warned|announced|declared|insisted|urged|reiterated|tweeted|posted|commented|remarked|replied|confirmed)"
+    r"|warned|announced|declared|insisted|urged|reiterated|tweeted|posted|commented|remarked|replied|confirmed"
+    r"|continued|concluded|went\s+on|responded|recalled|pointed\s+out|assured|argued)"
 )
 _ADV = r"(?:(?:also|again|later|earlier|further|separately|then)\s+)?"
 # "according to X" may carry an apposition: "according to C. Name, spokesperson of the ministry".
@@ -161,7 +170,40 @@ _TRAILING_WHO = re.compile(rf",\s*(?P<who>[^,“”\"]+?)\s+{_ADV}{_VERBS}\W*$",
 _TRAILING_VERB = re.compile(rf",\s*{_ADV}{_VERBS}\s+(?P<who>[^,“”\"]+?)\W*$", re.I)  # "…, said the ministry."
 _VERB_FIRST = re.compile(rf"^{_ADV}{_VERBS}\s+(?P<who>[^“”\"]+)", re.I)
 _WHO_FIRST = re.compile(rf"^(?P<who>[^“”\"]+?)\s+{_ADV}{_VERBS}\b", re.I)
-_INTRO = re.compile(r"^(?:In|On|At|During|Speaking|Meanwhile|Earlier|Later)\b[^,]*,\s*")
+_INTRO = re.compile(r"^(?:In|On|At|During|Speaking|Meanwhile|Earlier|Later|A\s+\w+\s+(?:earlier|later))\b[^,]*,\s*")
+# "This was stated by X", "It was stated by X that": the speaker follows "by".
+_PASSIVE = re.compile(
+    rf"\b(?:this|that|it)\s+(?:was|were|has\s+been|had\s+been|is)\s+{_ADV}{_VERBS.replace('told|', '')}\b"
+    r"[^“”\"]*?\bby\s+(?P<who>[^“”\"]+?)(?:,?\s+that\b[^“”\"]*)?\W*$",
+    re.I,
+)
+# "Mirzoyan: “…”" (a headline or a transcript): capitalised words, a colon, then the quotation.
+_HEADLINE = re.compile(r"^(?P<who>(?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'-]+)\s*:\s*$")
+# News agencies and outlets that carry someone's words. They are noted in ``carried_by``, never the speaker.
+_AGENCIES = (
+    r"TASS|Interfax|RIA\s+Novosti|Sputnik|Armenpress|ARMENPRESS|Trend|APA|AZERTAC|Azertac|Report\.az|News\.am"
+    r"|news\.am|Mediamax|Reuters|AFP|Agence\s+France-Presse|Associated\s+Press|Anadolu(?:\s+Agency)?|Xinhua"
+    r"|Caucasus\s+Watch|Asbarez|Panorama\.am|Azatutyun|RFE/RL|CivilNet|JAMnews|Turan|Artsakhpress|Armradio"
+)
+_OUTLET = r"(?:news\s+)?agency|outlet|newspaper|report|channel|website|broadcaster"
+_CARRIER = re.compile(
+    rf",?\s*(?:[Aa]ccording\s+to|as\s+reported\s+by|reported\s+by|citing|quoted\s+by)\s+(?:the\s+)?"
+    rf"(?P<a>{_AGENCIES}|{_OUTLET})(?:\s+(?:news\s+)?agency)?(?=\W*$|,)"
+    rf"|,?\s*(?:the\s+)?(?P<b>{_AGENCIES})(?:\s+news\s+agency)?\s+(?:reported|reports|writes|wrote|said|says)(?=\W*$|,)"
+)
+# A clause that is about another person's act ("a day before Hajizada spoke on Tuesday"): its day is not the speaker's.
+_SUBORDINATE = re.compile(
+    r"(?:,\s*|\s+)(?:(?:a|one|two|three)\s+(?:day|days|week|weeks)\s+|hours\s+|shortly\s+|just\s+)?"
+    r"(?:after|before|following|while|when|since)\s+(?P<rest>.*)",
+    re.S,
+)
+_ROLE_NOUN = (
+    r"(?i:spokesperson|spokesman|spokeswoman|secretary|minister|director|president|head|chief|representative"
+    r"|ambassador|envoy|adviser|advisor|official|chair|chairman|commissioner|speaker|mayor|leader|officer|manager"
+    r"|prosecutor|ombudsman|defender|coordinator|commander)\b"
+)
+# Role nouns that name the same office: "the spokesman" points back to a spokesperson.
+_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokespersons": "spokesperson"}
 # A sentence ends at . ! or ? before a space, except after an initial or "U.S." or a title.
 _END = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bAmb)(?<!\bSt)[.!?]+[”\"’)]*(?=\s|$)")
 
@@ -190,7 +232,7 @@ class _Speaker:
     days: list[tuple[str, int]] = field(default_factory=list)
 
     def words(self) -> set[str]:
-        return set(re.findall(r"[a-z]+", f"{self.speaker} {self.role}".lower()))
+        return {_SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", f"{self.speaker} {self.role}".lower())}
 
 
 def _organisation(phrase: str) -> str:
@@ -199,22 +241,52 @@ def _organisation(phrase: str) -> str:
     return _ORGS[int(m.lastgroup[1:])][0] if m else ""
 
 
-def _name(phrase: str) -> tuple[str, str] | None:
-    """(name, role) when ``phrase`` holds a person's name; the role is the apposition or the titles before."""
+def _is_name(word: str) -> bool:
+    """True for a word that can be part of a person's name: capitalised, not a title, institution or initialism."""
+    w = re.sub(r"['’]s$", "", word)
+    if re.fullmatch(r"[A-Z]\.", w):  # an initial
+        return True
+    return w[:1].isupper() and not w.isupper() and w not in _NOT_NAMES and not _ORG.fullmatch(w)
 
-    def is_name(word: str) -> bool:
-        w = re.sub(r"['’]s$", "", word)
-        if re.fullmatch(r"[A-Z]\.", w):  # an initial
-            return True
-        return w[:1].isupper() and not w.isupper() and w not in _NOT_NAMES and not _ORG.fullmatch(w)
 
+def _runs(phrase: str) -> list[list[re.Match]]:
+    """Runs of adjacent name words in ``phrase``."""
     runs: list[list[re.Match]] = []
-    for m in re.finditer(r"[^\s,;:()]+", phrase):
-        if is_name(m.group()) and runs and runs[-1] and phrase[runs[-1][-1].end() : m.start()].isspace():
+    for m in re.finditer(r"[^\s,;:()“”\"]+", phrase):
+        if _is_name(m.group()) and runs and runs[-1] and phrase[runs[-1][-1].end() : m.start()].isspace():
             runs[-1].append(m)
         else:
-            runs.append([m] if is_name(m.group()) else [])
-    runs = [r for r in runs if r]
+            runs.append([m] if _is_name(m.group()) else [])
+    return [r for r in runs if r]
+
+
+def _full_names(sentence: str) -> list[tuple[str, str, int]]:
+    """(name, role, offset) of every person named in full (two or more name words) in a sentence of prose.
+
+    The role is the apposition after the name (", the press secretary of …,") or the title words just before
+    it ("spokesperson Matthew Miller"), as far as the clause goes.
+    """
+    out = []
+    for run in _runs(sentence):
+        if len(run) < 2 or not all(re.search(r"[a-z]", m.group()) or m.group().endswith(".") for m in run):
+            continue
+        lo, hi = run[0].start(), run[-1].end()
+        name = re.sub(r"['’]s$", "", sentence[lo:hi])
+        appositive = rf",\s+((?:the\s+)?(?:\S+\s+){{0,3}}?{_ROLE_NOUN}[^,.;“”\"]*(?:,\s+[A-Z][^,.;“”\"]*)?)"
+        after = re.match(appositive, sentence[hi:])
+        before = re.split(r"[,;:“”\"]|\b(?:by|with|to|and|about|answered|met|received)\b", sentence[:lo])[-1]
+        before = re.sub(r"^\s*(?:the\s+)?", "", _DAY.sub(" ", before)).strip()
+        titled = len(before.split()) <= 8 and re.search(_ROLE_NOUN, before)
+        role = after[1] if after else before if titled else ""
+        role = re.split(rf"\s+{_ADV}{_VERBS}\b", role, flags=re.I)[0]
+        role = re.sub(r"^((?:[A-Z]\.)+)['’]s\b", r"\1", re.sub(r"^the\s+", "", role.strip(), flags=re.I))
+        out.append((name, role, lo))
+    return out
+
+
+def _name(phrase: str) -> tuple[str, str] | None:
+    """(name, role) when ``phrase`` holds a person's name; the role is the apposition or the titles before."""
+    runs = _runs(phrase)
     if not runs:
         return None
     run = next((r for r in runs if len(r) > 1), runs[0])
@@ -232,6 +304,8 @@ def _clean_who(phrase: str) -> str:
     p = re.split(r",?\s+(?:in|at|during|after|before|while|when|that|who|which)\s+", p)[0]
     p = re.sub(r"^(?:also|and|but)\s+", "", " ".join(p.split()).strip(" ,;:—–-"), flags=re.I)
     p = re.sub(r"(?<!\b[A-Z])\.$", "", p)  # a sentence's full stop, not the one of "U.S."
+    if re.match(r"(?:that|to|how|whether|if)\b", p, re.I):  # "said that the US is …": the clause, not a speaker
+        return ""
     return p if len(p.split()) <= 14 else ""
 
 
@@ -250,6 +324,34 @@ class _People:
     def latest(self, person: bool = False) -> _Speaker | None:
         return next((s for s in reversed(self.known) if s.person or not person), None)
 
+    @staticmethod
+    def _upgrade(found: _Speaker, full: str, role: str, org: str) -> None:
+        """Give a person first met by surname alone ("Mirzoyan: …") the full name met later."""
+        if len(full.split()) > len(found.speaker.split()) and full.endswith(found.speaker):
+            found.speaker = full
+        found.role, found.organisation = found.role or role, found.organisation or org
+
+    def mention(self, sentence: str, subject: bool) -> _Speaker | None:
+        """Remember the people a sentence names in full; return its subject (the first) when ``subject``.
+
+        Only the subject becomes the latest speaker: a person named as the object ("received X") must not
+        become the "he" of the next quotation.
+        """
+        first = None
+        for full, role, lo in _full_names(sentence):
+            org = _organisation(role) or _organisation(sentence[max(0, lo - 60) : lo])
+            last = full.split()[-1]
+            found = next((s for s in reversed(self.known) if s.person and s.speaker.split()[-1] == last), None)
+            if found:
+                self._upgrade(found, full, role, org)
+            else:
+                found = _Speaker(full, role, org, person=True)
+                self.known.insert(0, found)
+            first = first or found
+        if subject and first is not None:
+            self._use(first)
+        return first if subject else None
+
     def office(self, owner: _Speaker) -> _Speaker:
         if owner.owner or not owner.person:  # already an office, or a body
             return owner
@@ -260,7 +362,7 @@ class _People:
     def resolve(self, phrase: str) -> tuple[_Speaker | None, str]:
         """The speaker a reporting phrase names, and a note when it was inferred."""
         p = _clean_who(phrase)
-        words = set(re.findall(r"[a-zé]+", p.lower()))
+        words = {_SYNONYMS.get(w, w) for w in re.findall(r"[a-zé]+", p.lower())}
         if not p:
             return None, ""
         if words <= {"he", "she"}:
@@ -276,7 +378,7 @@ class _People:
             last = full.split()[-1]
             found = next((s for s in reversed(self.known) if s.person and s.speaker.split()[-1] == last), None)
             if found:
-                found.role, found.organisation = found.role or role, found.organisation or org
+                self._upgrade(found, full, role, org)
                 return self._use(found), ""
             return self._use(_Speaker(full, role, org, person=True)), ""
         if words & _LATEST and (s := self.latest()):
@@ -284,7 +386,9 @@ class _People:
         if heads := words & _HEADS:
             pool = [s for s in reversed(self.known) if s.organisation == org or not org]
             scores = [len(heads & s.words()) for s in pool]
-            if pool and (max(scores) or org):
+            # "the Armenian Foreign Ministry" is the ministry itself unless someone known shares its nouns;
+            # "the Armenian spokesperson" points back to the latest Armenian speaker even so.
+            if pool and (max(scores) or (org and heads - _BODIES)):
                 return self._use(pool[scores.index(max(scores))]), f"speaker from back-reference '{p}'"
         rest = re.sub(r"\bthe\b", "", _ORG.sub("", p), flags=re.I).strip(" ,.’'s")
         if org and not rest:
@@ -296,15 +400,54 @@ class _People:
         return (self._use(body), "") if org else (body, "speaker not identified")
 
 
-def _who(fragment: str, mode: str) -> str:
-    """The speaker phrase of a reporting fragment: ``mode`` is 'tail', 'pre' or 'sentence'."""
+def _carriers(fragment: str) -> tuple[str, list[str]]:
+    """The fragment without "according to TASS" or ", Trend reports", and the agencies or outlets it named."""
+    found: list[str] = []
+
+    def drop(m: re.Match) -> str:
+        name = " ".join((m["a"] or m["b"]).split())
+        found.append(name if name[0].isupper() else f"the {name}")
+        return ""
+
+    return _CARRIER.sub(drop, fragment), found
+
+
+def _who(fragment: str, mode: str) -> tuple[str, str]:
+    """(speaker phrase, basis) of a reporting fragment: ``mode`` is 'tail', 'pre' or 'sentence'."""
     frag = _INTRO.sub("", fragment.strip(" \t\r\n,;:—–-"))
+    if mode == "pre" and (m := _HEADLINE.match(fragment.strip())) and (_name(m["who"]) or _organisation(m["who"])):
+        return m["who"], "headline-style attribution (name: quotation)"
+    if (m := _PASSIVE.search(frag)) and (who := _clean_who(m["who"])):
+        return who, "passive attribution (stated by …)"
+    if mode == "pre" and (who := _introducing(frag)):
+        return who, "reporting clause before the quotation"
     patterns = [_ACCORDING] + [_TRAILING_WHO, _TRAILING_VERB] * (mode == "sentence") + [_VERB_FIRST] * (mode == "tail")
+    where = {"tail": "reporting clause after the quotation", "pre": "reporting clause before the quotation"}
     # The first pattern whose phrase survives cleaning wins: "said on Thursday that …" names nobody.
     for pattern in patterns + [_WHO_FIRST]:
         if (m := pattern.search(frag)) and (who := _clean_who(m["who"])):
-            return who
-    return ""
+            return who, where.get(mode, "reported speech")
+    return "", ""
+
+
+def _introducing(pre: str) -> str:
+    """The subject of the reporting clause that leads into the quotation ("X replied that the meeting was “…"), or ''.
+
+    The clause is the one of the last reporting verb before the opening mark, so in "A said that “…”, and B
+    replied that “…”" the second quotation is B's; "B, who had said that “…”" is B's, not the sentence subject's.
+    """
+    verbs = list(re.finditer(rf"\b{_ADV}{_VERBS}\b", pre, re.I))
+    if not verbs:
+        return ""
+    verb = verbs[-1]
+    rest = pre[verb.end() :]
+    if len(rest.split()) > 8 or re.search(r"[.;!?]", rest):
+        return ""
+    head = re.split(r",\s+(?:and|while|but|whereas)\s+|;\s+|[”\"]\s*,?\s*(?:and\s+|while\s+)?", pre[: verb.start()])[-1]
+    if m := re.fullmatch(r"(?s)(?P<ante>.*?),?\s+who\s+(?:(?:had|has|have|also|earlier)\s+)*", head):
+        parts = [x for x in m["ante"].split(",") if x.strip()]
+        head = next((x for x in reversed(parts) if _name(x)), parts[-1] if parts else "")
+    return _clean_who(_INTRO.sub("", head.strip()))
 
 
 def _roads(text: str) -> tuple[str, str]:
@@ -346,22 +489,22 @@ def _day_key(phrase: str, published: dt.date | None) -> str:
     return found.isoformat() if found else re.sub(r"^on\s+", "", " ".join(phrase.lower().split()))
 
 
-def _dating(own: str, s: _Speaker | None, published: dt.date | None) -> tuple[str, str, str]:
-    """(date, date_precision, date_basis) from the quotation's own day phrase or its speaker's."""
-    phrase, where = own, ""
+def _dating(own: str, s: _Speaker | None, published: dt.date | None, own_basis: str = "") -> tuple:
+    """(date, date_precision, date_basis, confidence) from the quotation's own day phrase or its speaker's."""
+    phrase, where, confidence = own, own_basis, 0.9 if not own_basis else 0.7
     days = (s.days or (s.owner.days if s.owner else [])) if s else []
     if not phrase and days:
-        phrase, where = days[0][0], f" (paragraph {days[0][1]}, same speaker)"
+        phrase, where, confidence = days[0][0], f" (paragraph {days[0][1]}, same speaker)", 0.7
     if not phrase:
         if published:
-            return published.isoformat(), "approximate", f"no day in the text; publication date {published} used"
-        return "", "", "no day in the text and no publication date given"
+            return published.isoformat(), "approximate", f"no day in the text; publication date {published} used", 0.4
+        return "", "", "no day in the text and no publication date given", 0.2
     found, precision, relative = _resolve_day(phrase, published)
     basis = f"text says '{phrase}'{where}"
     if not found:
-        return "", "", basis + "; no publication date given to resolve it"
+        return "", "", basis + "; no publication date given to resolve it", 0.3
     basis += f"; resolved against publication date {published}" if relative else ""
-    return found.isoformat(), precision, basis
+    return found.isoformat(), precision, basis, confidence
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -446,11 +589,8 @@ def _context(text: str, paras: list[tuple[int, int]], spans: list[tuple[int, int
     return pre, tail[: m.start()] if (m := _END.search(tail)) else tail
 
 
-def _row(s: _Speaker | None, quote: str, roads: tuple[str, str], **review: object) -> Candidate:
+def _row(quote: str, roads: tuple[str, str], **review: object) -> Candidate:
     return Candidate(
-        speaker=s.speaker if s else "",
-        role=s.role if s else "",
-        organisation=s.organisation if s else "",
         route_ids=roads[0],
         claim="" if roads[0] else "none",
         road_matches=roads[1],
@@ -460,20 +600,67 @@ def _row(s: _Speaker | None, quote: str, roads: tuple[str, str], **review: objec
     )
 
 
-def _direct(text: str, paras: list, spans: list, q: _Quote, people: _People, previous: _Speaker | None) -> tuple:
-    """(candidate, speaker, own day phrase, notes) for one direct quotation."""
+def _own_day(fragment: str, s: _Speaker | None) -> str:
+    """The day phrase of a reporting fragment, leaving out a clause about another person's act.
+
+    In "Miller said, a day before Hajizada spoke on Tuesday" the Tuesday is Hajizada's, not Miller's.
+    """
+    if (m := _SUBORDINATE.search(fragment)) and (other := _name(m["rest"])):
+        if s is None or other[0].split()[-1] != s.speaker.split()[-1]:
+            fragment = fragment[: m.start()]
+    return m.group() if (m := _DAY.search(fragment)) else ""
+
+
+@dataclass
+class _Found:
+    """A candidate and what its speaker and date were worked out from."""
+
+    cand: Candidate
+    speaker: _Speaker | None
+    own: str  # the day phrase of its own sentence
+    notes: list[str]
+    speaker_basis: str
+    speaker_confidence: float
+    own_basis: str = ""  # where ``own`` came from, when not the reporting clause itself
+
+
+def _direct(
+    text: str, paras: list, spans: list, q: _Quote, people: _People, previous: _Speaker | None, before: _Speaker | None
+) -> _Found:
+    """The candidate for one direct quotation; ``before`` is the subject of the prose sentence just before it."""
     quote, start, end = _quote_text(text, q)
     pre, tail = _context(text, paras, spans, q)
+    if tail.rstrip().endswith(":"):  # "“…” Miller went on: “…”": the clause leads into the next quotation
+        tail = ""
+    pre, via_pre = _carriers(pre)
+    tail, via_tail = _carriers(tail)
     words = len(quote.split())
     # A few quoted words inside the reporter's own sentence (a scare quote) are a fragment: its speaker is
-    # that sentence's subject and its roads are that sentence's. A full quotation's speaker is usually after it.
+    # that sentence's subject and its roads are that sentence's. A full quotation's speaker is usually after it,
+    # unless a reporting clause leads into it ("X said that “…”"), which then is its own.
     fragment = q.closer is not None and words < SHORT_WORDS and bool(pre.strip())
-    order = [(pre, "pre"), (tail, "tail")] if fragment else [(tail, "tail"), (pre, "pre")]
-    who = next((w for frag, mode in order if (w := _who(frag, mode))), "")
+    leads = bool(_introducing(_INTRO.sub("", pre.strip(" \t\r\n,;:—–-")))) or bool(_HEADLINE.match(pre.strip()))
+    order = [(pre, "pre"), (tail, "tail")] if fragment or leads else [(tail, "tail"), (pre, "pre")]
+    who, basis = next((found for frag, mode in order if (found := _who(frag, mode))[0]), ("", ""))
     s, how = people.resolve(who) if who else (None, "")
-    if s is None and previous is not None and not fragment:
+    for frag in (pre, tail):  # after resolving, so that the reporting clause's own reading of the role wins
+        people.mention(frag, subject=False)
+    confidence = 0.9 if s is not None and not how else 0.6 if s is not None else 0.0
+    if how and s is not None:
+        basis = f"{basis}; {how}"
+    if s is not None and s.unnamed:
+        confidence = 0.7
+    if s is None and before is not None and not fragment:
+        s, basis, confidence = before, "named in the sentence before the quotation", 0.7
+    elif s is None and previous is not None and not fragment:
         s, how = previous, "speaker carried over from the previous quotation"
-    own = m.group() if (m := _DAY.search(f"{pre} {tail}")) else ""
+        basis, confidence = how, 0.5
+    own = _own_day(pre, s) or _own_day(tail, s)
+    own_basis = ""
+    if not own and (whole := _sentence_before(text, paras, spans, q)):
+        # A second quotation in a sentence ("A said on 19 May that “…”, and B replied that “…”") shares its day.
+        if own := _own_day(whole, s):
+            own_basis = " (same sentence)"
     if s is not None and own:
         s.days.append((own, q.paragraph))
     notes = [f"quotation runs over {len(q.pieces)} paragraphs"] if len(q.pieces) > 1 else []
@@ -481,24 +668,48 @@ def _direct(text: str, paras: list, spans: list, q: _Quote, people: _People, pre
     notes += [f"short quotation ({words} word{'s' * (words > 1)})"] * (words < SHORT_WORDS)
     notes += ["inside the reporter's sentence; roads read from that sentence"] * fragment
     roads = _roads(pre + quote + tail if fragment else quote)
-    return _row(s, quote, roads, paragraph=q.paragraph, start=start, end=end), s, own, notes + [how] * bool(how)
+    cand = _row(quote, roads, paragraph=q.paragraph, start=start, end=end, carried_by="; ".join(via_pre + via_tail))
+    notes += [how] * bool(how)
+    return _Found(cand, s, own, notes, basis or "no speaker found", confidence, own_basis)
 
 
-def _reported(text: str, lo: int, hi: int, paragraph: int, people: _People) -> tuple | None:
-    """(candidate, speaker, own day phrase, notes) for a sentence of reported speech naming a road, else None."""
+def _sentence_before(text: str, paras: list, spans: list, q: _Quote) -> str:
+    """The prose of the quotation's sentence before its opening mark, other quotations blanked out."""
+    lo = paras[q.paragraph - 1][0]
+    chunk = list(text[lo : q.opener])
+    for a, b in spans:
+        for k in range(max(a, lo) + 1, min(b, q.opener)):
+            chunk[k - lo] = " "
+    flat = "".join(chunk)
+    return flat[max([0] + [m.end() for m in _END.finditer(flat)]) :]
+
+
+def _reported(text: str, lo: int, hi: int, paragraph: int, people: _People) -> tuple[_Found | None, _Speaker | None]:
+    """(candidate or None, the sentence's speaker or subject) for a sentence of prose outside quotations.
+
+    A sentence with a reporting verb, a speaker and a road name is a candidate of reported speech. Any other
+    sentence still tells who is being written about, and on which day, for the quotations after it.
+    """
     lo += len(text[lo:hi]) - len(text[lo:hi].lstrip())
     hi = lo + len(text[lo:hi].strip())
     sentence = " ".join(text[lo:hi].split())
-    who = _who(sentence, "sentence")
+    bare, via = _carriers(sentence)
+    who, basis = _who(bare, "sentence")
     s, how = people.resolve(who) if who else (None, "")
-    own = m.group() if (m := _DAY.search(sentence)) else ""
-    if s is not None and own:
-        s.days.append((own, paragraph))  # remembered even without a road, for later quotations
+    if s is not None and how == "speaker not identified":
+        s = None  # "The talks continued": no one is speaking
+    subject = people.mention(_INTRO.sub("", bare), subject=s is None)
+    speaker = s or subject
+    own = _own_day(bare, speaker)
+    if speaker is not None and own:
+        speaker.days.append((own, paragraph))  # remembered even without a road, for later quotations
     roads = _roads(sentence)
     if s is None or not roads[0]:
-        return None
+        return None, speaker
     notes = ["reported speech: the quote is the reporter's whole sentence"] + [how] * bool(how)
-    return _row(s, sentence, roads, kind="indirect", paragraph=paragraph, start=lo, end=hi), s, own, notes
+    cand = _row(sentence, roads, kind="indirect", paragraph=paragraph, start=lo, end=hi, carried_by="; ".join(via))
+    basis = "reported speech" + (f"; {how}" if how else "")
+    return _Found(cand, s, own, notes, basis, 0.6 if how else 0.8), speaker
 
 
 def _date_flag(s: _Speaker, people: _People, published: dt.date | None) -> str:
@@ -539,21 +750,31 @@ def extract(
         for a, b in zip(starts, starts[1:] + [hi], strict=True):
             if text[a:b].strip() and not any(x <= b and a <= y for x, y in spans):
                 items.append((a, (a, b, n)))
-    people, found, previous = _People(), [], None
+    people, found, previous, before = _People(), [], None, None
     for _, item in sorted(items, key=lambda it: it[0]):
         if isinstance(item, _Quote):
-            row = _direct(text, paras, spans, item, people, previous)
-            previous = row[1] or previous
-        elif not (row := _reported(text, *item, people)):
-            continue
+            row = _direct(text, paras, spans, item, people, previous, before)
+            previous, before = row.speaker or previous, None
+        else:
+            row, before = _reported(text, *item, people)
+            if row is None:
+                continue
         found.append(row)
-    for cand, s, own, notes in found:
+    for f in found:
+        cand, s = f.cand, f.speaker
         cand.source_id, cand.already_present = source_id, present.get(normalise(cand.quote), "")
-        cand.date, cand.date_precision, cand.date_basis = _dating(own, s, published)
+        if s is not None:  # filled last: a name first met as a surname ("Mirzoyan: …") may be completed later
+            cand.speaker, cand.role, cand.organisation = s.speaker, s.role, s.organisation
+        cand.date, cand.date_precision, cand.date_basis, date_confidence = _dating(f.own, s, published, f.own_basis)
         cand.date_flag = _date_flag(s, people, published) if s else ""
-        notes += ["no speaker found"] if s is None else ["organisation not identified"] * (not s.organisation)
+        missing = ["no speaker found"] if s is None else ["organisation not identified"] * (not s.organisation)
+        notes = f.notes + missing
+        notes += [f"words carried by {cand.carried_by}"] * bool(cand.carried_by)
         cand.notes = "; ".join(notes)
-    return [row[0] for row in found]
+        cand.speaker_basis = f.speaker_basis
+        flagged = 0.5 if cand.date_flag else 1.0
+        cand.confidence = round(min(f.speaker_confidence, date_confidence * flagged), 2)
+    return [f.cand for f in found]
 
 
 def candidates_frame(cands: list[Candidate]) -> pd.DataFrame:

@@ -130,7 +130,9 @@ def seed_rows() -> list[dict[str, str]]:
         in_text = r["speaker"] in text or r["speaker"].endswith("(speaker not named)")
         rows.append(dict(r, speaker=r["speaker"] if in_text else "Office of Charles Michel"))
     second = [p.strip() for p in text.split("\n\n") if p.strip()][1]
-    rows.append({"quote": second, "speaker": "Charles Michel", "route_ids": "lachin;aghdam_askeran", "date": "2023-09-12"})
+    rows.append(
+        {"quote": second, "speaker": "Charles Michel", "route_ids": "lachin;aghdam_askeran", "date": "2023-09-12"}
+    )
     return rows
 
 

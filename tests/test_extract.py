@@ -274,7 +274,10 @@ def test_no_quotes_gives_header_only():
 def test_columns_follow_the_statements_header():
     with open(PROJECT_ROOT / "data" / "statements.csv", encoding="utf-8", newline="") as f:
         assert tuple(next(csv.reader(f))) == STATEMENT_COLUMNS
-    review = ("kind", "road_matches", "date_flag", "paragraph", "start", "end", "already_present")
+    review = (
+        "kind", "confidence", "speaker_basis", "carried_by", "road_matches", "date_flag", "paragraph", "start", "end",
+        "already_present",
+    )  # fmt: skip
     assert COLUMNS[len(STATEMENT_COLUMNS) :] == review
     frame = candidates_frame(extract(fixture("roads.txt")))
     assert list(frame.columns) == list(COLUMNS) and len(frame) == 9
