@@ -111,22 +111,24 @@ def inline_script_hashes(index_html: Path | None = None) -> list[str]:
 def content_security_policy(index_html: Path | None = None) -> str:
     """The Content-Security-Policy the dashboard works under: its own origin only.
 
-    Streamlit styles its elements inline (emotion) and plotly sets inline styles too, so
-    ``style-src`` needs ``'unsafe-inline'``; images and fonts come as data: or blob: URLs; the
-    map draws in a blob: worker; ``connect-src 'self'`` covers the WebSocket to this origin.
-    ``frame-ancestors 'none'`` forbids framing by any site.
+    Each source beyond ``'self'`` is one the page was seen to need in headless Chromium (a
+    violation is reported without it): the inline script of Streamlit's index.html, by its
+    hash; WebAssembly compilation; inline ``<style>`` elements, which Streamlit's front end
+    adds as it draws; ``data:`` images and fonts. ``connect-src 'self'`` covers the WebSocket
+    to this same origin. ``frame-ancestors 'none'`` forbids framing by any site.
     """
-    scripts = " ".join(["'self'", *inline_script_hashes(index_html)])
+    # 'wasm-unsafe-eval' lets the page compile WebAssembly (Streamlit's bundles for protobuf
+    # and the Plotly chart do; Chromium reports a violation without it). It does not allow
+    # eval() of JavaScript.
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *inline_script_hashes(index_html)])
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src {scripts}",
             "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
+            "img-src 'self' data:",
             "font-src 'self' data:",
             "connect-src 'self'",
-            "worker-src 'self' blob:",
-            "frame-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
