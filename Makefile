@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench screenshots lint validate format boundaries clean
+.PHONY: run test bench screenshots lint validate format boundaries clean serve-team
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,18 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 # before the first request (see dashboard.py), so any address opens cleanly on a fresh server.
 run: $(VENV)/.installed-run
 	$(BIN)/python dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
+
+# Serve to a team on this machine: REPLICAS replicas on 127.0.0.1 (ports PORT+1 on) behind an
+# nginx of its own on 127.0.0.1:PORT with HTTP basic authentication, in the foreground until
+# Ctrl-C. PORT is 8080 here unless given. It needs nginx, a password file (HTPASSWD) and a
+# cookie secret ($$STREAMLIT_SERVER_COOKIE_SECRET or SECRET_FILE); without them it says how to
+# make them. See docs/serving.md.
+REPLICAS ?= 2
+HTPASSWD ?= deploy/local/htpasswd
+SECRET_FILE ?= deploy/local/cookie-secret
+serve-team: $(VENV)/.installed-run
+	$(BIN)/python deploy/team.py serve --replicas $(REPLICAS) \
+		--port $(if $(filter file,$(origin PORT)),8080,$(PORT)) --htpasswd $(HTPASSWD) --secret-file $(SECRET_FILE)
 
 # pytest runs tests/ including the end-to-end tests in tests/e2e, which drive Debian's chromium
 # (/usr/bin/chromium, or CHROMIUM_PATH); without it they are skipped and the summary says why.
