@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from routestatus.labels import ROAD_LABELS, STATUS_COLOURS, STATUS_LABELS, show_date, type_label
+from routestatus.labels import ROAD_LABELS, STATUS_COLOURS, STATUS_LABELS, show_dates, type_label
 from routestatus.maplayers import MapLayers
 from routestatus.plotspec import figure, trace
 from routestatus.status import Interval
@@ -79,6 +79,7 @@ NAME_LANGUAGES = {"English": "name_en", "Armenian": "name_hy", "Azerbaijani": "n
 SCALE_KM = 10
 HOVER_SUMMARY = 140  # characters of a summary in a mark's hover; the record has it whole
 HOVER_WIDTH = 60  # characters per hover line: plotly does not wrap hover text itself
+HOVER_KEPT = 50_000  # summaries kept worded for the marks' hovers (a few MB at most)
 EVENT_SYMBOL_FALLBACK = "circle"
 
 
@@ -101,6 +102,16 @@ def wrapped(text: str, width: int = HOVER_WIDTH) -> str:
 def shortened(text: str, limit: int = HOVER_SUMMARY) -> str:
     """``text`` cut at a word near ``limit`` characters, with an ellipsis when cut."""
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+@functools.lru_cache(maxsize=HOVER_KEPT)
+def hover_summary(summary: str) -> str:
+    """A summary as a mark's hover gives it: shortened, escaped, wrapped.
+
+    Kept per summary: the same events are shown again as the range moves, and wrapping
+    was most of the time the marks took.
+    """
+    return wrapped(shortened(summary))
 
 
 def short_name(name: str) -> str:
@@ -222,23 +233,14 @@ def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, 
     carried = np.concatenate([order[s:e] for s, e, f in zip(starts, ends, few, strict=True) if f] or [rows[:0]])
     ids = events["event_id"]
     id_of = dict(zip(carried.tolist(), ids.iloc[carried].tolist(), strict=True))
-    part = events.iloc[shown]
-    line_of = dict(
-        zip(
-            shown.tolist(),
-            [
-                f"{e} {show_date(d, p)}: {wrapped(shortened(t))}"
-                for e, d, p, t in zip(
-                    part["event_id"].tolist(),
-                    part["date_start"],
-                    part["date_precision"].tolist(),
-                    part["summary"].tolist(),
-                    strict=True,
-                )
-            ],
-            strict=True,
+    # Only the columns a line needs, at the rows shown (a take of the whole frame copies every column).
+    days = show_dates(events["date_start"].iloc[shown], events["date_precision"].iloc[shown])
+    line_of = {
+        r: f"{e} {d}: {hover_summary(t)}"
+        for r, e, d, t in zip(
+            shown.tolist(), ids.iloc[shown].tolist(), days, events["summary"].iloc[shown].tolist(), strict=True
         )
-    )
+    }
     mark_type = type_codes[order[starts]]
     mark_place = place_codes[order[starts]]
     lon = xy["lon"].reindex(list(place_ids)).to_numpy()

@@ -19,10 +19,11 @@ from routestatus.labels import (
     STATUS_PATTERNS,
     claim_label,
     show_date,
+    show_dates,
     type_label,
 )
 from routestatus.maplayers import MapLayers
-from routestatus.plotspec import figure, trace
+from routestatus.plotspec import figure, kept_layout, trace
 from routestatus.status import ROADS, Interval
 from routestatus.textsafe import plot_text
 
@@ -34,13 +35,19 @@ OFFLINE_STYLE = "white-bg"
 HOVER_EVENTS = 5  # events listed in a place's hover text; the rest are counted
 
 
-def _hover_lines(rows: pd.DataFrame) -> list[str]:
-    """One line per event: id, date at its precision, summary as plain text."""
+def _hover_lines(events: pd.DataFrame, rows: list[int]) -> list[str]:
+    """One line per event at positions ``rows``: id, date at its precision, summary as plain text.
+
+    Each column is taken at those rows alone, not the whole frame (which would copy every column).
+    """
+
+    def at(column: str) -> pd.Series:
+        return events[column].iloc[rows]
+
+    days = show_dates(at("date_start"), at("date_precision"))
     return [
-        f"{i} {show_date(d, p)}: {plot_text(t)}"
-        for i, d, p, t in zip(
-            rows["event_id"], rows["date_start"], rows["date_precision"], rows["summary"], strict=True
-        )
+        f"{i} {d}: {plot_text(t)}"
+        for i, d, t in zip(at("event_id").tolist(), days, at("summary").tolist(), strict=True)
     ]
 
 
@@ -100,9 +107,12 @@ def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.
     range, or is dated only to its month) is marked on that day, and its hover says so.
     """
     unit = "day" if events["date_start"].nunique() <= DAY_MARKS_MAX else "week"
-    routes = events["route_id"].to_numpy(dtype=object)
-    ids = events["event_id"].to_numpy(dtype=object)
-    types = events["event_type"].to_numpy(dtype=object)
+    # Roads and types compared as Arrow text and codes: turning whole columns into Python
+    # strings cost more than the marks themselves on a large range.
+    route = events["route_id"]
+    both = route.eq("both").fillna(False).to_numpy(bool)
+    type_codes, type_names = pd.factorize(events["event_type"])
+    names = [*type_names, None]  # code -1 (no type) reads as None
     days = events["date_start"].to_numpy()
     if unit == "week":
         days = days - pd.to_timedelta(events["date_start"].dt.weekday, unit="D").to_numpy()
@@ -114,24 +124,29 @@ def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.
         days = np.maximum(days, first)
     runs = []  # (lane, first row, count)
     for lane in (*ROADS, "none"):
-        rows = np.flatnonzero((routes == lane) | ((routes == "both") & (lane in ROADS)))
+        on_lane = route.eq(lane).fillna(False).to_numpy(bool)
+        rows = np.flatnonzero(on_lane | both) if lane in ROADS else np.flatnonzero(on_lane)
         if len(rows):
             starts = np.flatnonzero(np.r_[True, days[rows][1:] != days[rows][:-1]])
             runs += [(lane, rows[a:b]) for a, b in zip(starts, np.r_[starts[1:], len(rows)], strict=True)]
-    # A lone event gets its own line; those are worded in one pass.
+    # A lone event gets its own line; those are worded in one pass, and the ids a mark of
+    # several names are read in one take.
     lone = [r[0] for _, r in runs if len(r) == 1]
-    lines = dict(zip(lone, _hover_lines(events.iloc[lone]), strict=True))
+    lines = dict(zip(lone, _hover_lines(events, lone), strict=True))
+    named = [int(i) for _, r in runs if len(r) > 1 for i in r[:HOVER_EVENTS]]
+    id_at = dict(zip(named, events["event_id"].iloc[named].tolist(), strict=True))
     marks = []
     for lane, run in runs:
         when = pd.Timestamp(days[run[0]])
-        kinds = types[run]
-        kind = kinds[0] if (kinds == kinds[0]).all() else ""
+        codes = type_codes[run]
+        kind = names[codes[0]] if (codes == codes[0]).all() else ""
         if len(run) == 1:
             text = f"{type_label(kind)} · {lines[run[0]]}"
         else:
             label = when.date().isoformat() if unit == "day" else f"week of {when.date().isoformat()}"
             shown = ", ".join(
-                f"{i} ({type_label(t).lower()})" for i, t in zip(ids[run[:HOVER_EVENTS]], kinds, strict=False)
+                f"{id_at[int(i)]} ({type_label(names[c]).lower()})"
+                for i, c in zip(run[:HOVER_EVENTS], codes, strict=False)
             )
             text = f"{label}: {len(run)} events ({shown}{', …' if len(run) > HOVER_EVENTS else ''})"
         if early[run].any():
@@ -143,6 +158,7 @@ def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.
 
 LABEL_INK = "#000000"  # band labels: black, which contrasts with every status colour (tests/test_analyst.py)
 BAND_WIDTH = 0.8  # a band's height, in lanes
+STRIP_MARGIN = {"l": 10, "r": 10, "t": 4, "b": 4}  # the Map's status strip, under the map
 MARK_OFFSET = 0.28  # event marks sit this far above a band's centre line, so they never cover its label
 
 
@@ -152,7 +168,7 @@ def label_halo(colour: str) -> str:
 
 
 def timeline_figure(
-    intervals: dict[str, list[Interval]], events: pd.DataFrame, day: dt.date | None = None
+    intervals: dict[str, list[Interval]], events: pd.DataFrame, day: dt.date | None = None, compact: bool = False
 ) -> go.Figure:
     """Per-road status bands (colour, fill pattern and label) with the events marked on them.
 
@@ -165,7 +181,7 @@ def timeline_figure(
     colour (the pattern stops short of the letters), and is left out where it would not fit
     at a readable size; the hover and the legend still name the status. Event marks are
     shaped by event type (named in the legend) and sit above the band's centre line, clear
-    of its label.
+    of its label. ``compact`` gives the Map's strip: a short lane per road and no legend.
     """
     traces = []
     marks, unit = pd.DataFrame(columns=["lane"]), "day"
@@ -260,54 +276,68 @@ def timeline_figure(
                     meta={"kind": "event_type", "event_type": kind, "unit": unit},
                 )
             )
-    fig = go.Figure()  # the layout alone, validated; the traces join it below
-    fig.update_layout(
-        barmode="overlay",
-        xaxis=range_axis(shown),
-        height=460,
-        margin={"l": 10, "r": 10, "t": 28, "b": 10},
-        yaxis={
-            "tickvals": list(range(len(lanes))),
-            "ticktext": [ROAD_LABELS[lane] for lane in lanes],
-            "range": [-0.5, max(len(lanes), 1) - 0.5],
-            "fixedrange": True,
-            "showgrid": False,
-            "zeroline": False,
-        },
-        uniformtext={"minsize": 10, "mode": "hide"},
-        legend={
-            "orientation": "h",
-            "y": -0.12,
-            "yanchor": "top",
-            "title": {"text": f"Bands: status. Marks (one per {unit}): event type.", "side": "top"},
-        },
-    )
+    axis = range_axis(shown)
+    # What changes from one range to the next is filled in; the rest is the kept layout's (see kept_layout).
+    fill = {("xaxis", k): axis[k] for k in ("range", "tickvals", "ticktext") if k in axis}
+    late = False
     if day is not None:
         x = pd.Timestamp(day) + pd.Timedelta(hours=12)  # the middle of the day, inside its bar
-        fig.add_shape(
-            type="line",
-            x0=x,
-            x1=x,
-            y0=0,
-            y1=1,
-            yref="paper",
-            line={"color": "#000000", "width": 2, "dash": "dash"},
-            name="status_day",
-        )
         # Written on the side of the line away from the nearer edge, so it is never cut off there.
         lo, hi = (min(iv.start for iv in shown), max(iv.end for iv in shown)) if shown else (day, day)
         late = day > lo + (hi - lo) / 2
-        fig.add_annotation(
-            x=x,
-            y=1,
-            yref="paper",
-            text=f"Status on {day}",
-            showarrow=False,
-            yanchor="bottom",
-            xanchor="right" if late else "left",
-            name="status_day",
+        fill |= {("shapes", 0, "x0"): x, ("shapes", 0, "x1"): x, ("annotations", 0, "x"): x}
+        fill[("annotations", 0, "text")] = f"Status on {day}"
+
+    def build() -> go.Figure:
+        fig = go.Figure()  # the layout alone, validated; the traces join it below
+        fig.update_layout(
+            barmode="overlay",
+            xaxis=axis,
+            height=460,
+            margin={"l": 10, "r": 10, "t": 28, "b": 10},
+            yaxis={
+                "tickvals": list(range(len(lanes))),
+                "ticktext": [ROAD_LABELS[lane] for lane in lanes],
+                "range": [-0.5, max(len(lanes), 1) - 0.5],
+                "fixedrange": True,
+                "showgrid": False,
+                "zeroline": False,
+            },
+            uniformtext={"minsize": 10, "mode": "hide"},
+            legend={
+                "orientation": "h",
+                "y": -0.12,
+                "yanchor": "top",
+                "title": {"text": f"Bands: status. Marks (one per {unit}): event type.", "side": "top"},
+            },
         )
-    return figure(traces, fig)
+        if day is not None:
+            fig.add_shape(
+                type="line",
+                x0=x,
+                x1=x,
+                y0=0,
+                y1=1,
+                yref="paper",
+                line={"color": "#000000", "width": 2, "dash": "dash"},
+                name="status_day",
+            )
+            fig.add_annotation(
+                x=x,
+                y=1,
+                yref="paper",
+                text=f"Status on {day}",
+                showarrow=False,
+                yanchor="bottom",
+                xanchor="right" if late else "left",
+                name="status_day",
+            )
+        if compact:  # the Map's strip: one short lane per road, no legend
+            fig.update_layout(height=90 + 45 * len(intervals), margin=STRIP_MARGIN, showlegend=False)
+        return fig
+
+    key = ("timeline", tuple(axis), tuple(lanes), unit, day is not None, late, compact and len(intervals))
+    return figure(traces, *kept_layout(key, build, fill))
 
 
 def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | None = None) -> go.Figure:
@@ -333,6 +363,8 @@ def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | N
     frame["road"] = frame["road"].map({r: ROAD_LABELS.get(r, r) for r in frame["road"].unique()})
     traces = []
     counts = frame.groupby(["organisation", "road", "month"]).size().reset_index(name="n")
+    if counts.empty:  # no statement: the chart's frame, with no bars (its columns would not be text)
+        counts = counts.astype({"organisation": object, "road": object, "month": object})
     # Bars' labels made for all at once; each organisation's rows are a run (the grouping sorted them).
     label = (counts["month"] + " · " + counts["road"]).to_numpy(object)
     n = counts["n"].to_numpy()
@@ -341,14 +373,18 @@ def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | N
     for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(orgs)], strict=True):
         if b > a:
             traces.append(trace("bar", x=label[a:b], y=n[a:b], name=plot_text(orgs[a])))
-    fig = go.Figure()  # the layout alone, validated; the traces join it below
-    fig.update_layout(
-        barmode="stack",
-        height=320,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"type": "category", "categoryorder": "category ascending"},
-    )
-    return figure(traces, fig)
+
+    def build() -> go.Figure:
+        fig = go.Figure()  # the layout alone, validated; the traces join it below
+        fig.update_layout(
+            barmode="stack",
+            height=320,
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
+            xaxis={"type": "category", "categoryorder": "category ascending"},
+        )
+        return fig
+
+    return figure(traces, *kept_layout(("statements_chart",), build, {}))
 
 
 def _translucent(colour: str, alpha: float) -> str:
@@ -363,7 +399,7 @@ def _said_hovers(part: pd.DataFrame, quotes: dict[str, str]) -> list[str]:
     Columns as lists, not rows as tuples (iterating Arrow-backed rows costs a call per
     cell), days written in one pass, and each speaker's and organisation's name escaped once.
     """
-    days = part["date"].dt.strftime("%Y-%m-%d").fillna("").tolist()  # show_date at "day" precision
+    days = show_dates(part["date"], np.full(len(part), "day", object))  # to the day, whatever the precision
     names = {name: plot_text(name) for name in {*part["speaker"].tolist(), *part["organisation"].tolist()}}
     columns = (part[c].tolist() for c in ("speaker", "organisation", "claim", "recorded_status", "comparison"))
     return [
@@ -431,23 +467,30 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, quotes: di
             )
         )
     orgs = sorted(rows["organisation"].unique())
-    fig = go.Figure()  # the layout alone, validated; the traces join it below
-    fig.update_layout(
-        height=120 + 28 * max(len(orgs), 1),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis=range_axis(intervals),
-        # The bands' axis, hidden; the organisations' axis overlays it, so the marks are drawn on top.
-        yaxis={"range": [0, 1], "visible": False, "fixedrange": True},
-        yaxis2={
-            "categoryorder": "array",
-            "categoryarray": orgs[::-1],
-            "type": "category",
-            "overlaying": "y",
-            "side": "left",
-        },
-        legend={"orientation": "h", "y": -0.25},
-    )
-    return figure(traces, fig)
+    axis = range_axis(intervals)
+    fill = {("xaxis", k): axis[k] for k in ("range", "tickvals", "ticktext") if k in axis}
+    fill[("yaxis2", "categoryarray")] = orgs[::-1]
+
+    def build() -> go.Figure:
+        fig = go.Figure()  # the layout alone, validated; the traces join it below
+        fig.update_layout(
+            height=120 + 28 * max(len(orgs), 1),
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
+            xaxis=axis,
+            # The bands' axis, hidden; the organisations' axis overlays it, so the marks are drawn on top.
+            yaxis={"range": [0, 1], "visible": False, "fixedrange": True},
+            yaxis2={
+                "categoryorder": "array",
+                "categoryarray": orgs[::-1],
+                "type": "category",
+                "overlaying": "y",
+                "side": "left",
+            },
+            legend={"orientation": "h", "y": -0.25},
+        )
+        return fig
+
+    return figure(traces, *kept_layout(("said_passed", tuple(axis), len(orgs)), build, fill))
 
 
 PLACE_ZOOM = 9  # the place and some 30 km around it: the road it is on and the nearest places

@@ -7,6 +7,7 @@ hover) and, where the chart type allows, a fill pattern, so colour is never the 
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from routestatus.status import NO_CIVILIAN_PASSAGE, ONE_WAY, UNKNOWN
@@ -145,3 +146,21 @@ def show_date(day, precision: str) -> str:
         return ""
     text = day.strftime("%Y-%m") if precision == "month" else day.strftime("%Y-%m-%d")
     return f"≈ {text}" if precision == "approximate" else text
+
+
+def show_dates(days, precisions) -> list[str]:
+    """:func:`show_date` for whole columns: the same texts, written by numpy in one pass.
+
+    ``days`` is a datetime Series or array (missing days give ``""``), ``precisions`` the
+    matching precisions. A table of 500 rows otherwise makes 500 Timestamps and 500
+    ``strftime`` calls on every rerun.
+    """
+    values = np.asarray(days, dtype="datetime64[us]")
+    precision = np.asarray(precisions, dtype=object).astype(str)  # a missing precision reads as a day
+    by_day = np.datetime_as_string(values, unit="D")
+    by_month = np.datetime_as_string(values, unit="M")
+    text = np.where(precision == "month", by_month, by_day).astype(object)
+    approximate = precision == "approximate"
+    text[approximate] = "≈ " + text[approximate]
+    text[np.isnat(values)] = ""
+    return text.tolist()

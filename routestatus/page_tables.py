@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_date, type_label
+from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_dates, type_label
 from routestatus.textsafe import safe_url
 
 
@@ -40,7 +40,7 @@ def event_list(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
         {
             "record": [record_link("event", e) for e in events["event_id"]],
             "event_id": events["event_id"],
-            "date": [show_date(d, p) for d, p in zip(events["date_start"], events["date_precision"], strict=True)],
+            "date": show_dates(events["date_start"], events["date_precision"]),
             "event_type": events["event_type"].map(type_label),
             "place": events["place_id"].map(names).fillna(""),
             "road": events["route_id"].map(ROAD_LABELS),
@@ -56,11 +56,8 @@ def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
         {
             "event_id": events["event_id"],
             "record": [record_link("event", i) for i in events["event_id"]],
-            "date": [show_date(d, p) for d, p in zip(events["date_start"], events["date_precision"], strict=True)],
-            "date_end": [
-                show_date(d, p) if pd.notna(d) else ""
-                for d, p in zip(events["date_end"], events["date_precision"], strict=True)
-            ],
+            "date": show_dates(events["date_start"], events["date_precision"]),
+            "date_end": show_dates(events["date_end"], events["date_precision"]),
             "date_precision": events["date_precision"],
             "road": events["route_id"].map(ROAD_LABELS),
             "place_id": events["place_id"].fillna(""),
@@ -135,7 +132,7 @@ def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: di
     return pd.DataFrame(
         {
             "statement_id": statements["statement_id"],
-            "date": [show_date(d, p) for d, p in zip(statements["date"], statements["date_precision"], strict=True)],
+            "date": show_dates(statements["date"], statements["date_precision"]),
             # Text is never missing here (a required cell left empty is shown empty, not as "<NA>").
             "date_basis": statements["date_basis"].fillna(""),
             "speaker": statements["speaker"].fillna(""),
@@ -170,7 +167,7 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
         {
             "statement_id": statements["statement_id"],
             "record": [record_link("statement", i) for i in statements["statement_id"]],
-            "date": [show_date(d, p) for d, p in zip(statements["date"], statements["date_precision"], strict=True)],
+            "date": show_dates(statements["date"], statements["date_precision"]),
             "date_precision": statements["date_precision"],
             "date_basis": statements["date_basis"],
             "speaker": statements["speaker"],

@@ -16,12 +16,13 @@ both ways), so a property this project gets wrong is still caught by the tests.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 # Properties plotly stores as given (its "any" type): their keys keep the order written.
 AS_GIVEN = frozenset({"meta"})
@@ -68,11 +69,14 @@ def trace(kind: str, **props: Any) -> dict[str, Any]:
     return {**_ordered(props), "type": kind}
 
 
-def figure(traces: list[dict[str, Any]], layout: go.Figure | None = None) -> go.Figure:
+def figure(
+    traces: list[dict[str, Any]], layout: go.Figure | None = None, fill: Mapping[tuple, Any] | None = None
+) -> go.Figure:
     """A figure of ``traces`` with the layout of ``layout`` (a figure with no traces, its layout set).
 
     ``layout`` may be one kept for every call: its settings are copied, all but the
-    template, which plotly only ever replaces whole.
+    template, which plotly only ever replaces whole. ``fill`` then sets values in the copy
+    by path (``("xaxis", "range")``, ``("shapes", 0, "x0")``); see :func:`kept_layout`.
     """
     fig = go.Figure({"data": traces}, _validate=VALIDATE)
     if layout is not None:
@@ -81,4 +85,40 @@ def figure(traces: list[dict[str, Any]], layout: go.Figure | None = None) -> go.
         # it (18 ms for the map's); the figure's own layout store takes it as plotly made it.
         kept = layout._layout  # noqa: SLF001
         fig._layout = {k: v if k == "template" else copy.deepcopy(v) for k, v in kept.items()}  # noqa: SLF001
+        for path, value in (fill or {}).items():
+            place = fig._layout  # noqa: SLF001
+            for step in path[:-1]:
+                place = place[step]
+            place[path[-1]] = value
     return fig
+
+
+# Layouts validated once per kind of figure, as plotly made them; see kept_layout.
+_KEPT: dict[tuple, go.Figure] = {}
+KEPT_MAX = 256  # kinds of layout kept; past this the store starts again (a handful are in use)
+
+
+def kept_layout(
+    key: tuple, build: Callable[[], go.Figure], fill: Mapping[tuple, Any]
+) -> tuple[go.Figure, Mapping[tuple, Any]]:
+    """A layout for :func:`figure`: validated once per ``key``, with this figure's own values to fill in.
+
+    Validating a layout through ``update_layout``, ``add_shape`` and ``add_annotation``
+    costs 10 to 16 ms a figure, most of a small figure's time, while from one rerun to the
+    next only a few values change (the date axis' range and ticks, the day's line). So
+    ``build()`` makes the layout (with this figure's values) with plotly's checks the first time a ``key`` is seen
+    (the key names everything else the layout depends on, plotly's template included), and
+    later calls reuse it with ``fill``'s values, which are all of plotly's "any" kind (dates,
+    numbers and lists of them, stored as given), set at their paths. With ``VALIDATE`` on,
+    every call builds its layout anew and nothing is filled in, so the tests can compare the two.
+    """
+    if VALIDATE:
+        return build(), {}
+    key = (pio.templates.default, *key)
+    kept = _KEPT.get(key)
+    if kept is None:
+        if len(_KEPT) >= KEPT_MAX:
+            _KEPT.clear()
+        # Never changed after this: figure() copies it, and plotly's template is shared read-only.
+        kept = _KEPT[key] = build()
+    return kept, fill

@@ -53,3 +53,52 @@ def test_the_kept_layout_is_never_changed():
     assert base.layout.height == 300 and base.layout.margin.l == 1
     spec = json.loads(pio.to_json(fig.to_dict(), validate=False))
     assert spec["layout"]["height"] == 500 and spec["data"][0]["type"] == "scatter"
+
+
+def _random_choices(n: int, seed: int = 7) -> list[dict[str, str]]:
+    """Ranges from a day to the whole record, with and without an as-of day, one road or both."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(seed)
+    lo, span = dt.date(2020, 11, 10), (dt.date(2024, 6, 1) - dt.date(2020, 11, 10)).days
+    out = []
+    for _ in range(n):
+        length = rng.choice((0, 3, 6, 20, 30, 31, 45, 200, span))
+        start = lo + dt.timedelta(days=rng.randrange(max(span - length, 1)))
+        end = min(start + dt.timedelta(days=length), lo + dt.timedelta(days=span))
+        query = {"from": start.isoformat(), "to": end.isoformat()}
+        if rng.random() < 0.5:
+            query["asof"] = (start + dt.timedelta(days=rng.randrange((end - start).days + 1))).isoformat()
+        if rng.random() < 0.3:
+            query["roads"] = rng.choice(("lachin", "aghdam_askeran"))
+        out.append(query)
+    return out
+
+
+def test_kept_layouts_give_the_bytes_of_layouts_made_anew(data, monkeypatch):
+    # Each figure kind's layout is validated once and reused with new values filled in; the
+    # JSON must be byte for byte what a layout made and validated for that figure gives.
+    monkeypatch.setattr(plotspec, "_KEPT", {})
+    choices = _random_choices(40)
+    plain = [_figures(data, q) for q in choices]
+    monkeypatch.setattr(plotspec, "VALIDATE", True)
+    for query, figs in zip(choices, plain, strict=True):
+        checked = _figures(data, query)
+        assert figs.keys() == checked.keys(), query
+        for key in figs:
+            assert figs[key] == checked[key], (query, key)
+    assert len(plotspec._KEPT) < 40 * 4  # layouts were reused, not one per figure
+
+
+def test_the_maps_strip_is_the_timeline_made_compact(data):
+    from routestatus.figures import STRIP_MARGIN, timeline_figure
+
+    for query in _random_choices(12, seed=3):
+        intervals = build_intervals(data.tables["events"])
+        base = View.default(data, intervals)
+        view = View(data, intervals, parse(query, base.options)[0], base.options)
+        old = timeline_figure(view.clipped, view.events.iloc[:0], view.choice.day)
+        old.update_layout(height=90 + 45 * len(view.clipped), margin=STRIP_MARGIN, showlegend=False)
+        new = timeline_figure(view.clipped, view.events.iloc[:0], view.choice.day, compact=True)
+        assert pio.to_json(new.to_dict(), validate=False) == pio.to_json(old.to_dict(), validate=False), query

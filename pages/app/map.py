@@ -84,8 +84,7 @@ if data.map_layers is not None:
             + (f" and {len(chosen) - 40} more" if len(chosen) > 40 else ""),
             icon=":material/place:",
         )
-    strip = timeline_figure(view.clipped, events.iloc[:0], choice.day)
-    strip.update_layout(height=90 + 45 * len(view.clipped), margin={"l": 10, "r": 10, "t": 4, "b": 4}, showlegend=False)
+    strip = timeline_figure(view.clipped, events.iloc[:0], choice.day, compact=True)
     st.plotly_chart(strip, key="map_strip", config={"displaylogo": False, "displayModeBar": False})
     st.caption(f"Status over the range, {choice.start} to {choice.end}; the dashed line marks {choice.day}.")
 else:
