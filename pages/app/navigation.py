@@ -5,6 +5,10 @@ The Map is the default page, at ``/``. Each page's file name (``/map``, ``/timel
 that pass the reader on to the page meant, keeping the view. Any other address (``/widgets``
 included) passes on to the Map with a short notice, instead of Streamlit's "Page not found"
 dialog.
+
+When the dashboard is started for curating (``make curate``, or ``ROUTESTATUS_CURATE=1``) a fifth
+page, Add statements (``/add-statements``), is declared; otherwise it does not exist, so a shared
+read-only deployment has no page that writes.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pages.app.record import record_query
+from routestatus.curate import curating
 
 HERE = Path(__file__).resolve().parent
 PAGE_NOTICE = "page_notice"
@@ -28,6 +33,12 @@ PAGES = {
 }
 ALIASES = {"map": "map", "road-map": "map", "timeline": "timeline", "statements": "statements", "sources": "sources"}
 KNOWN = {address for *_, address in PAGES.values()} | set(ALIASES)
+CURATE_PAGE = ("add_statements.py", "Add statements", ":material/note_add:", "add-statements")
+
+
+def _table() -> dict:
+    """The pages of this run: the four, and Add statements when curating is on."""
+    return {**PAGES, "add": CURATE_PAGE} if curating() else PAGES
 
 
 def _pages() -> dict:
@@ -35,7 +46,7 @@ def _pages() -> dict:
     # objects are not shared between sessions.
     return {
         key: st.Page(HERE / file, title=title, icon=icon, url_path=address, default=address == "")
-        for key, (file, title, icon, address) in PAGES.items()
+        for key, (file, title, icon, address) in _table().items()
     }
 
 
@@ -72,7 +83,8 @@ def declare_pages():
     asked = _asked_for().strip()
     # A name Streamlit can take as a page address (one path segment) gets a hidden page of its
     # own that passes on to the Map; a nested one ("a/b") cannot be declared and keeps the dialog.
-    if asked not in KNOWN and "/" not in asked:
+    known = KNOWN | {address for *_, address in _table().values()}
+    if asked not in known and "/" not in asked:
         notice = f"There is no page at /{asked[:60]}; this is the Map. The pages are listed in the sidebar."
         hidden.append(st.Page(_pass_on(pages["map"], notice), title="Map", url_path=asked, visibility="hidden"))
     page = st.navigation([*pages.values(), *hidden])
