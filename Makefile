@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench screenshots lint validate format boundaries clean serve-team
+.PHONY: run curate test bench screenshots lint validate format boundaries clean serve-team
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ SECRET_FILE ?= deploy/local/cookie-secret
 serve-team: $(VENV)/.installed-run
 	$(BIN)/python deploy/team.py serve --replicas $(REPLICAS) \
 		--port $(if $(filter file,$(origin PORT)),8080,$(PORT)) --htpasswd $(HTPASSWD) --secret-file $(SECRET_FILE)
+
+# The dashboard started for curating: it adds the Add statements page, which writes reviewed
+# statements to data/ (see docs/extraction.md). Only on a local checkout; never for a shared deployment.
+curate: $(VENV)/.installed-run
+	ROUTESTATUS_CURATE=1 $(BIN)/python dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
 
 # pytest runs tests/ including the end-to-end tests in tests/e2e, which drive Debian's chromium
 # (/usr/bin/chromium, or CHROMIUM_PATH); without it they are skipped and the summary says why.
