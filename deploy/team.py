@@ -296,6 +296,8 @@ def nginx_binary() -> str:
 def port_is_free(port: int) -> bool:
     """Whether nothing listens on 127.0.0.1:``port`` yet."""
     with socket.socket() as s:
+        # Connections closed a moment ago (TIME_WAIT) do not keep a server from listening.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
