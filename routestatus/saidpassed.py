@@ -55,11 +55,13 @@ def said_vs_passed(
     intervals: Mapping[str, list[Interval]],
     events: pd.DataFrame,
     roads: Sequence[str],
+    positions: bool = False,
 ) -> pd.DataFrame:
     """One row per statement and road it names (of ``roads``): its claim, the status recorded that day, and how.
 
     ``events`` (all events) gives the sources of the events behind each status. Rows in
-    the statements' order, then road order; every cell is text, as the CSV holds it.
+    the statements' order, then road order; every cell is text, as the CSV holds it. With
+    ``positions``, a last column ``_row`` gives each row's statement as a position in ``statements``.
     """
     # Per road, on arrays: each statement's day found among the road's interval starts by a
     # binary search, where a loop of status_at calls cost a Python call per row (most of the
@@ -101,14 +103,17 @@ def said_vs_passed(
             )
         )
     if not parts:
-        return pd.DataFrame([], columns=list(COLUMNS), dtype="string")
+        return pd.DataFrame([], columns=list(COLUMNS) + ["_row"] * positions, dtype="string")
     frame = pd.concat(parts, ignore_index=True).sort_values(["_row", "_road"], kind="stable")
     # The sources of the events behind each status, looked up only for those events.
     wanted = {e for ids in frame["_evidence"] for e in ids}
     cited = events.loc[events["event_id"].isin(list(wanted)), ["event_id", "source_ids"]]
     sources = dict(zip(cited["event_id"].tolist(), cited["source_ids"].tolist(), strict=True))
     frame["evidence_source_ids"] = [";".join(sources.get(e, "") for e in ids) for ids in frame["_evidence"]]
-    return frame[list(COLUMNS)].reset_index(drop=True).astype("string")
+    out = frame[list(COLUMNS)].reset_index(drop=True).astype("string")
+    if positions:
+        out["_row"] = frame["_row"].to_numpy()
+    return out
 
 
 def voices(statements: pd.DataFrame, roads: Sequence[str]) -> pd.DataFrame:

@@ -13,7 +13,8 @@ table. The result is the same rows in the same order with the same index labels
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ import pandas as pd
 from routestatus.filters import event_span
 
 NS_PER_DAY = 86_400 * 10**9
+T = TypeVar("T")
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -94,6 +96,19 @@ class Selection:
         self._names = {r: np.fromiter((r in s for s in lists), bool, len(lists)) for r in set().union(*lists)}
         self._sources(tables)
         self._places(events)
+        self._kept: dict[str, tuple[object, object]] = {}
+
+    def kept(self, name: str, basis: object, make: Callable[[], T]) -> T:
+        """``make()``, worked out once for this dataset and ``basis`` (an object the result is made from).
+
+        For results that depend on the whole dataset and not on a view's choice, so every
+        view and session shares them; ``basis`` is compared by identity and kept alive beside it.
+        Shared, so never changed in place.
+        """
+        hit = self._kept.get(name)
+        if hit is None or hit[0] is not basis:
+            hit = self._kept[name] = (basis, make())
+        return hit[1]  # type: ignore[return-value]
 
     def _places(self, events: pd.DataFrame) -> None:
         """Per place, its live events' first days (ascending) and the status each left (None: none set)."""

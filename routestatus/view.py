@@ -634,8 +634,18 @@ class View:
     @cached_property
     def said_vs_passed(self) -> pd.DataFrame:
         """Each statement shown beside the status recorded on its day, per shown road it names."""
-        frame = said_vs_passed(self.statements, self.intervals, self.data.tables["events"], self.choice.shown_roads)
-        return typed(SAID_VS_PASSED, frame)
+        # Worked out once per dataset for every statement and road (a statement's recorded
+        # status does not depend on the view), then the view's statements and roads are picked.
+        data, intervals = self.data, self.intervals
+
+        def every_statement() -> tuple[pd.DataFrame, np.ndarray]:
+            frame = said_vs_passed(data.tables["statements"], intervals, data.tables["events"], ROADS, positions=True)
+            return typed(SAID_VS_PASSED, frame), frame["_row"].to_numpy(np.int64)
+
+        whole, rows = data.selection.kept("said_vs_passed", intervals, every_statement)
+        shown = data.tables["statements"].index.get_indexer(self.statements.index)
+        keep = np.isin(rows, shown) & whole["route_id"].isin(self.choice.shown_roads).to_numpy(bool)
+        return whole[keep].reset_index(drop=True)
 
     def table(self, name: str) -> pd.DataFrame:
         """One export table (``events``, ``statements``, ``sources``, ``status_intervals``) in its declared columns.

@@ -83,3 +83,17 @@ def test_the_sources_of_a_view_are_those_its_rows_cite(which, data, generated):
         sources = dataset.tables["sources"]
         want = sources[sources["source_id"].isin(list(cited))].sort_values("source_id")
         pd.testing.assert_frame_equal(view.sources, want)
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_said_vs_passed_taken_from_the_whole_is_the_views_own(which, data, generated):
+    # The view picks its rows from a table of every statement made once per dataset; it must
+    # equal the table worked out from the view's own statements, cell for cell and in order.
+    from routestatus.saidpassed import said_vs_passed
+    from routestatus.typedframes import typed
+    from routestatus.view import SAID_VS_PASSED
+
+    dataset = data if which == "curated" else generated
+    for view in _choices(dataset, 30, seed=11):
+        own = said_vs_passed(view.statements, view.intervals, dataset.tables["events"], view.choice.shown_roads)
+        pd.testing.assert_frame_equal(view.said_vs_passed, typed(SAID_VS_PASSED, own))
