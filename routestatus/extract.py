@@ -167,13 +167,15 @@ _ADV = r"(?:(?:also|again|later|earlier|further|separately|then)\s+)?"
 # "according to X" may carry an apposition: "according to C. Name, spokesperson of the ministry".
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,;:“”\"]+(?:,\s+[a-z][^,;:“”\"]*)?)", re.I)
 _TRAILING_WHO = re.compile(rf",\s*(?P<who>[^,“”\"]+?)\s+{_ADV}{_VERBS}\W*$", re.I)  # "…, the ministry said."
-_TRAILING_VERB = re.compile(rf",\s*{_ADV}{_VERBS}\s+(?P<who>[^,“”\"]+?)\W*$", re.I)  # "…, said the ministry."
-_VERB_FIRST = re.compile(rf"^{_ADV}{_VERBS}\s+(?P<who>[^“”\"]+)", re.I)
+# After "told" comes the listener ("told Azernews"), never the speaker, so these two leave it out.
+_SAID_VERBS = _VERBS.replace("told|", "")
+_TRAILING_VERB = re.compile(rf",\s*{_ADV}{_SAID_VERBS}\s+(?P<who>[^,“”\"]+?)\W*$", re.I)  # "…, said the ministry."
+_VERB_FIRST = re.compile(rf"^{_ADV}{_SAID_VERBS}\s+(?P<who>[^“”\"]+)", re.I)
 _WHO_FIRST = re.compile(rf"^(?P<who>[^“”\"]+?)\s+{_ADV}{_VERBS}\b", re.I)
 _INTRO = re.compile(r"^(?:In|On|At|During|Speaking|Meanwhile|Earlier|Later|A\s+\w+\s+(?:earlier|later))\b[^,]*,\s*")
 # "This was stated by X", "It was stated by X that": the speaker follows "by".
 _PASSIVE = re.compile(
-    rf"\b(?:this|that|it)\s+(?:was|were|has\s+been|had\s+been|is)\s+{_ADV}{_VERBS.replace('told|', '')}\b"
+    rf"\b(?:this|that|it)\s+(?:was|were|has\s+been|had\s+been|is)\s+{_ADV}{_SAID_VERBS}\b"
     r"[^“”\"]*?\bby\s+(?P<who>[^“”\"]+?)(?:,?\s+that\b[^“”\"]*)?\W*$",
     re.I,
 )
@@ -210,12 +212,17 @@ _END = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bAmb)(
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = "January February March April May June July August September October November December".split()
 _M = "|".join(_MONTHS)
+_AGO = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _DAY = re.compile(
-    rf"\b(?:on\s+)?(?P<wd>{'|'.join(_WEEKDAYS)})\b|\b(?P<rel>today|yesterday|last\s+week|this\s+week)\b"
+    r"\b(?P<ago>a|one|two|three|four|five|six|seven)\s+days?\s+(?:earlier|before)(?=\s*[,.;]|\s*$)"
+    r"|\b(?P<the>the)\s+(?:day\s+before|previous\s+day)\b"
+    rf"|\b(?:on\s+)?(?P<wd>{'|'.join(_WEEKDAYS)})\b|\b(?P<rel>today|yesterday|last\s+week|this\s+week)\b"
     rf"|\b(?:on\s+)?(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_M})|(?P<m2>{_M})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)"
     r"(?:,?\s+(?P<y>\d{4}))?\b",
     re.I,
 )
+# A reporting clause timed by an event rather than a day: the speaker's earlier day may not be this one's.
+_EVENT = re.compile(r"\b(?:after|once|when|following)\s+(?:the|a|an|his|her|its|their)\s+[^,.;“”\"]+")
 _OPENERS = {"“": "”", "„": "”", "«": "»", '"': '"'}
 
 
@@ -309,11 +316,53 @@ def _clean_who(phrase: str) -> str:
     return p if len(p.split()) <= 14 else ""
 
 
+def _one_letter_apart(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with one letter changed, added or dropped (a transliteration variant)."""
+    if a == b or abs(len(a) - len(b)) > 1 or a[:3] != b[:3]:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
+
+
 class _People:
     """The speakers met so far, the most recently mentioned last."""
 
     def __init__(self) -> None:
         self.known: list[_Speaker] = []
+        self.last_day = ""  # the day phrase the text gave last, which "a day earlier" counts back from
+
+    def anchored(self, own: str) -> str:
+        """``own``, with the day it counts back from when it is "a day earlier"; remembers a day that is not."""
+        if not own:
+            return own
+        m = _DAY.search(own)
+        if m["ago"] or m["the"]:
+            return f"{own} than '{self.last_day}'" if self.last_day else own
+        self.last_day = own
+        return own
+
+    def by_surname(self, name: str) -> _Speaker | None:
+        """The latest person whose surname is the last word of ``name``.
+
+        One letter's difference is allowed in a long surname with the same first name: "Aykhan Hajizade"
+        is "Aykhan Hajizada" (a transliteration variant, as one cited page spells it).
+        """
+        words = name.split()
+        persons = [s for s in reversed(self.known) if s.person]
+        found = next((s for s in persons if s.speaker.split()[-1] == words[-1]), None)
+        if found is None and len(words[-1]) >= 6:
+            found = next(
+                (
+                    s
+                    for s in persons
+                    if _one_letter_apart(s.speaker.split()[-1], words[-1])
+                    and (len(words) == 1 or len(s.speaker.split()) == 1 or s.speaker.split()[0] == words[0])
+                ),
+                None,
+            )
+        return found
 
     def _use(self, s: _Speaker) -> _Speaker:
         if s in self.known:
@@ -327,7 +376,7 @@ class _People:
     @staticmethod
     def _upgrade(found: _Speaker, full: str, role: str, org: str) -> None:
         """Give a person first met by surname alone ("Mirzoyan: …") the full name met later."""
-        if len(full.split()) > len(found.speaker.split()) and full.endswith(found.speaker):
+        if len(full.split()) > len(found.speaker.split()) and full.split()[-1] == found.speaker.split()[-1]:
             found.speaker = full
         found.role, found.organisation = found.role or role, found.organisation or org
 
@@ -340,8 +389,7 @@ class _People:
         first = None
         for full, role, lo in _full_names(sentence):
             org = _organisation(role) or _organisation(sentence[max(0, lo - 60) : lo])
-            last = full.split()[-1]
-            found = next((s for s in reversed(self.known) if s.person and s.speaker.split()[-1] == last), None)
+            found = self.by_surname(full)
             if found:
                 self._upgrade(found, full, role, org)
             else:
@@ -375,8 +423,7 @@ class _People:
         org = _organisation(p)
         if named := _name(p):
             full, role = named
-            last = full.split()[-1]
-            found = next((s for s in reversed(self.known) if s.person and s.speaker.split()[-1] == last), None)
+            found = self.by_surname(full)
             if found:
                 self._upgrade(found, full, role, org)
                 return self._use(found), ""
@@ -464,7 +511,13 @@ def _roads(text: str) -> tuple[str, str]:
 
 def _resolve_day(phrase: str, published: dt.date | None) -> tuple[dt.date | None, str, bool]:
     """(date, precision, relative?) for a day phrase; the date is None when it cannot be resolved."""
-    m = _DAY.search(phrase)
+    anchor = re.fullmatch(r"(.+?) than '(.+)'", phrase)
+    m = _DAY.search(anchor[1] if anchor else phrase)
+    if m["ago"] or m["the"]:
+        # "a day earlier" counts back from the day the text named last ("than 'on Thursday'"), else from publication
+        base, precision, relative = _resolve_day(anchor[2], published) if anchor else (published, "day", True)
+        back = _AGO[(m["ago"] or m["the"]).lower()]
+        return (base - dt.timedelta(back) if base else None), precision, relative
     if m["wd"]:
         back = (published.weekday() - _WEEKDAYS.index(m["wd"].lower())) % 7 if published else 0
         return (published - dt.timedelta(back) if published else None), "day", True
@@ -622,6 +675,7 @@ class _Found:
     speaker_basis: str
     speaker_confidence: float
     own_basis: str = ""  # where ``own`` came from, when not the reporting clause itself
+    event: str = ""  # a time the reporting clause gives by an event, not a day ("after the truck was unloaded")
 
 
 def _direct(
@@ -661,6 +715,10 @@ def _direct(
         # A second quotation in a sentence ("A said on 19 May that “…”, and B replied that “…”") shares its day.
         if own := _own_day(whole, s):
             own_basis = " (same sentence)"
+    own = people.anchored(own)
+    event = ""
+    if not own and (m := _EVENT.search(f"{pre} {tail}")) and not _name(m.group()):
+        event = " ".join(m.group().split())  # "after the Russian truck was unloaded": another occasion
     if s is not None and own:
         s.days.append((own, q.paragraph))
     notes = [f"quotation runs over {len(q.pieces)} paragraphs"] if len(q.pieces) > 1 else []
@@ -670,7 +728,7 @@ def _direct(
     roads = _roads(pre + quote + tail if fragment else quote)
     cand = _row(quote, roads, paragraph=q.paragraph, start=start, end=end, carried_by="; ".join(via_pre + via_tail))
     notes += [how] * bool(how)
-    return _Found(cand, s, own, notes, basis or "no speaker found", confidence, own_basis)
+    return _Found(cand, s, own, notes, basis or "no speaker found", confidence, own_basis, event)
 
 
 def _sentence_before(text: str, paras: list, spans: list, q: _Quote) -> str:
@@ -700,7 +758,7 @@ def _reported(text: str, lo: int, hi: int, paragraph: int, people: _People) -> t
         s = None  # "The talks continued": no one is speaking
     subject = people.mention(_INTRO.sub("", bare), subject=s is None)
     speaker = s or subject
-    own = _own_day(bare, speaker)
+    own = people.anchored(_own_day(bare, speaker))
     if speaker is not None and own:
         speaker.days.append((own, paragraph))  # remembered even without a road, for later quotations
     roads = _roads(sentence)
@@ -765,7 +823,10 @@ def extract(
         cand.source_id, cand.already_present = source_id, present.get(normalise(cand.quote), "")
         if s is not None:  # filled last: a name first met as a surname ("Mirzoyan: …") may be completed later
             cand.speaker, cand.role, cand.organisation = s.speaker, s.role, s.organisation
-        cand.date, cand.date_precision, cand.date_basis, date_confidence = _dating(f.own, s, published, f.own_basis)
+        dating = _dating(f.own, None if f.event else s, published, f.own_basis)
+        cand.date, cand.date_precision, cand.date_basis, date_confidence = dating
+        if f.event:
+            cand.date_basis += f"; the text times this remark by an event ('{f.event}'), not by a day"
         cand.date_flag = _date_flag(s, people, published) if s else ""
         missing = ["no speaker found"] if s is None else ["organisation not identified"] * (not s.organisation)
         notes = f.notes + missing

@@ -26,14 +26,14 @@ def test_fixture_is_composed_and_sourced(name):
     first = text.split("\n\n")[0]
     assert first.startswith("Composed for testing") and "verbatim" in first and "not a news report" in first
     urls = {s["url"] for s in doc["sources"]}
-    assert all(s["url"].startswith("https://") and s["title"] for s in doc["sources"])
+    assert all(re.match(r"https?://", s["url"]) and s["title"] for s in doc["sources"])
     flat = normalise(text)
     for row in doc["rows"]:
         assert row["source"] in urls, row["quote"][:40]
         assert normalise(row["quote"]) in flat, row["quote"][:40]
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["date"]) and row["date_precision"] in ("day", "approximate")
     # every double-marked quotation of the text is an expected row: nothing is left unscored
-    quoted = [normalise(q).rstrip(",") for q in re.findall(r"“([^”]*)”", text)]
+    quoted = [normalise(a or b).rstrip(",") for a, b in re.findall(r"“([^”]*)”|\"([^\"]*)\"", text)]
     direct = {normalise(r["quote"]) for r in doc["rows"] if r["kind"] == "direct"}
     assert set(quoted) == direct
 
