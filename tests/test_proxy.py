@@ -650,3 +650,44 @@ def test_make_serve_team_serves_through_the_proxy_and_stops_on_ctrl_c(tmp_path):
             make.wait(timeout=10)
     assert "Stopping" in out.read_text(encoding="utf-8")
     assert all(team.port_is_free(p) for p in (port, port + 1, port + 2)), out.read_text(encoding="utf-8")
+
+
+# --- the Debian site --------------------------------------------------------------------------
+
+
+def test_the_debian_site_is_the_template_rendered_and_nginx_accepts_it(tmp_path):
+    """deploy/nginx/routestatus.site is what ``deploy/team.py site`` prints, and ``nginx -t`` passes it."""
+    printed = subprocess.run(
+        [sys.executable, "deploy/team.py", "site"], cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout
+    committed = (team.DEPLOY / "nginx" / "routestatus.site").read_text(encoding="utf-8")
+    # A Streamlit upgrade can change its inline script, hence the policy's hash.
+    assert printed == committed, "render it again: python deploy/team.py site > deploy/nginx/routestatus.site"
+    # With a throwaway certificate where the placeholders point, and files in tmp_path.
+    crt, key = tmp_path / "site.crt", tmp_path / "site.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=routestatus.example.org", "-keyout", str(key), "-out", str(crt)],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    make_password_file(tmp_path / "htpasswd", "reporter", "x")
+    site = (
+        committed.replace("/etc/ssl/certs/routestatus.crt", str(crt))
+        .replace("/etc/ssl/private/routestatus.key", str(key))
+        .replace("/etc/nginx/routestatus.htpasswd", str(tmp_path / "htpasswd"))
+        .replace("/var/log/nginx/routestatus.access.log", str(tmp_path / "access.log"))
+    )
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    temp = "".join(
+        f"{name}_temp_path {tmp_path / name}; " for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path / 'nginx.pid'}; events {{}} http {{ {temp} include {tmp_path / 'site.conf'}; }}\n",
+        encoding="utf-8",
+    )
+    check = subprocess.run(
+        [team.nginx_binary(), "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
+         "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stderr
