@@ -2,7 +2,8 @@
 
 ``python -m routestatus extract DOCUMENT.txt`` prints, as CSV, one candidate row per
 quotation in the columns of ``data/statements.csv`` followed by review columns. Nothing is
-written to ``data/``: a curator reads every row, corrects it, assigns the id and copies it.
+written to ``data/``: a curator reads every row, corrects it, assigns the id and copies it, or
+reviews the rows on the dashboard's Add statements page (``make curate``; ``routestatus.curate``).
 
 Method. It is a set of patterns for English news prose, not a parser; every row is a guess.
 
@@ -13,13 +14,21 @@ Method. It is a set of patterns for English news prose, not a parser; every row 
   mark; the pieces are joined by one space, without that re-opening mark (the form
   ``routestatus.quotes`` treats as equal to the printed text). A comma before the closing
   mark belongs to the reporting sentence and is dropped.
-- The speaker comes from the reporting clause after the quotation (“…,” X said / said X /
-  X added), else before it (X said: / According to X,), else from the previous quotation.
-  Capitalised words that are not titles or institutions are a person's name, found again
-  by surname; the words around the name are the role. "X's office" is that person's office.
-  "the statement", "he"/"she" and phrases such as "the ministry's representative" or "the
-  EU leader's office" point back to the latest speaker sharing their nouns or organisation.
-  Organisations come from a table of cue words, written as in ``statements.csv``.
+- The speaker comes from the reporting clause of the quotation (``speaker_basis`` says which): a clause
+  that leads into it ("X said that “…", "X replied that the meeting was “…", "Y, who had said that “…"),
+  else the clause after it (“…,” X said / said X / X added; a clause ending in a colon leads into the
+  next quotation instead), a passive one ("This was stated by X", "It was stated by X that"), a
+  headline-style "X: “…”", "according to X", else the subject of the prose sentence just before it,
+  else the previous quotation's speaker. "According to TASS", ", Trend reports" and the like name the
+  outlet that carried the words (``carried_by``), never the speaker; after "told" comes the listener.
+  Capitalised words that are not titles or institutions are a person's name. Every person named in
+  full in the prose is remembered (the subject of a sentence as the latest one), so a surname alone, a
+  surname met first in a headline, or one spelt with a letter's difference finds the full name. The
+  words around the name are the role. "X's office" is that person's office. "the statement", "he"/"she"
+  and phrases such as "the spokesman" (a spokesperson), "the press secretary" or "the Armenian
+  spokesperson" point back to the latest speaker sharing their nouns or organisation; "the Armenian
+  Foreign Ministry" with no one of its nouns known is the ministry itself. Organisations come from a
+  table of cue words, written as in ``statements.csv``.
 - Roads come from a gazetteer matched on the quotation itself, as the codebook's
   ``route_ids`` says. A quotation of under five words that sits inside the reporter's
   sentence (a scare quote) takes its roads from that sentence, as the curated row S008 does;
@@ -27,19 +36,28 @@ Method. It is a set of patterns for English news prose, not a parser; every row 
   S001-S014, whose reporting clauses name no road).
 - Reported speech: a sentence outside quotation marks with a reporting verb, a speaker and a
   road name is a candidate of kind ``indirect``; its quote is the whole sentence.
-- Dates: a day named in the reporting sentence ("on Tuesday", "today", "yesterday", "last
-  week", "12 September") is resolved against the publication date; a weekday is the latest
-  such day on or before it. A quotation whose own sentence names no day takes the first day
-  the text gives its speaker (or the person whose office it is). ``date_flag`` is set when
-  the text gives a speaker two different days, an unnamed government ("The U.S.") counting
-  as every speaker of that government. With no day at all, the publication date is used as
-  ``approximate``; with no publication date, a relative day is named in ``date_basis`` and
-  the date left blank.
+- Dates: a day named in the reporting clause ("on Tuesday", "today", "yesterday", "last week",
+  "12 September", "a day earlier") is resolved against the publication date (a weekday is the latest
+  such day on or before it; "a day earlier" counts back from the day the text named last). A day in
+  a clause about another person's act ("a day before Hajizada spoke on Tuesday") is not the speaker's.
+  A quotation whose clause names no day takes a day of its own sentence, else the first day the text
+  gives its speaker, also in prose that names the speaker without quoting ("At the briefing on Monday,
+  spokesperson X was asked …", "X pointed to the statement of 13 December"), unless the clause times
+  the remark by an event ("after the truck was unloaded"). ``date_flag`` is set when the text gives a
+  speaker two different days, an unnamed government ("The U.S.") counting as every speaker of that
+  government. With no day at all, the publication date is used as ``approximate``; with no
+  publication date, a relative day is named in ``date_basis`` and the date left blank.
+- ``confidence`` (0 to 1) is the lower of how the speaker was found (a name in the reporting clause 0.9,
+  reported speech 0.8, the sentence before or an unnamed government 0.7, a back-reference 0.6, carried
+  over 0.5, none 0) and how the date was (the clause's own day 0.9, the sentence's or the speaker's
+  earlier day 0.7, the publication date 0.4, none 0.2), halved when ``date_flag`` is set, so the review
+  page can list the weakest first.
 
-Limits: English reporting verbs only; quotations in single marks only are missed; a person
-named outside a reporting clause is unknown to later back-references; "he"/"she" go to the
-latest person whatever their gender; "the corridor" is read as Lachin and any "Aghdam" or
-"Askeran" as the Aghdam road; the language is guessed from the script alone.
+Limits: English reporting verbs only; quotations in single marks only are missed; "he"/"she" go to the
+latest person whatever their gender; "the corridor" is read as Lachin and any "Aghdam" or "Askeran"
+as the Aghdam road; a month alone ("in July") is not a day; no coreference beyond the rules above;
+the language is guessed from the script alone. docs/extraction.md gives the figures and the method's
+limits in full.
 """
 
 from __future__ import annotations
