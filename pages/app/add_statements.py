@@ -72,8 +72,12 @@ published = parse_day(day_text) if day_text else None
 if day_text and published is None:
     st.error(f"Publication date: {not_a_day(day_text)}")
 elif st.button("Find candidates", key="add_find", disabled=not text.strip()):
-    frame = curate.review_table(text, published, source_id, curate.existing_statements(root))
-    st.session_state[CANDIDATES] = {"frame": frame, "text": text}
+    try:
+        frame = curate.review_table(text, published, source_id, curate.existing_statements(root))
+    except Exception as err:  # a last guard: a fault in the extractor must be one line, not a traceback
+        st.error(f"The extractor could not read this text ({type(err).__name__}: {err}); nothing was written.")
+    else:
+        st.session_state[CANDIDATES] = {"frame": frame, "text": text}
 
 found = st.session_state.get(CANDIDATES)
 if found is not None and found["text"] != text:
@@ -122,13 +126,16 @@ if found is not None:
             edited.drop(columns=["quote"]).drop(columns=["candidate"]), how="left"
         )
         keep = keep[keep["candidate"].isin(chosen)].sort_values("candidate")
-        outcome = curate.add_statements(
-            root,
-            keep,
-            source_id=source_id,
-            new_source=new_source,
-            archive_text=shown_text if archive else None,
-        )
+        try:
+            outcome = curate.add_statements(
+                root,
+                keep,
+                source_id=source_id,
+                new_source=new_source,
+                archive_text=shown_text if archive else None,
+            )
+        except OSError as err:  # the files already replaced were put back (routestatus.curate.write_whole)
+            outcome = curate.Outcome(problems=[f"{err.filename or 'data/'}: {err.strerror or err}"])
         if outcome.ok:
             st.session_state.pop(CANDIDATES, None)
             st.session_state[RESULT] = (
