@@ -142,4 +142,4 @@ if found is not None:
                 f"Wrote {', '.join(outcome.statement_ids)} ({', '.join(outcome.written)}); all checks pass."
             )
             st.rerun()
-        st.error("Nothing was written. Validation found:\n\n" + "  \n".join(md_escape(p) for p in outcome.problems))
+        st.error("Nothing was written:\n\n" + "  \n".join(md_escape(p) for p in outcome.problems))
