@@ -125,7 +125,7 @@ said = view.said_vs_passed
 LINKS = {"record": RECORD_COLUMN} | {
     c: st.column_config.LinkColumn(c, display_text="open") for c in ("statement source", "record source")
 }
-quotes = dict(zip(chosen["statement_id"], chosen["quote"], strict=True))
+quotes = dict(zip(chosen["statement_id"].tolist(), chosen["quote"].tolist(), strict=True))  # lists: no Arrow iteration
 for road in choice.shown_roads:
     rows = said[said["route_id"].eq(road)]
     st.subheader(ROAD_LABELS[road])
