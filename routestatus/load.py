@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from routestatus.anchors import ANCHORS_FILE, Verification, read_anchors, verify
-from routestatus.csvfile import read_csv
+from routestatus.csvfile import CsvRead, read_csv
 from routestatus.maplayers import MapLayers, map_layers
 from routestatus.paths import Root
 from routestatus.schema import Schema, load_schema
@@ -91,18 +91,23 @@ def fingerprint(root: Root) -> str:
     return _HASHES[stamp]
 
 
-def _frame(schema: Schema, table: str, root: Root, parsed: list | None = None) -> pd.DataFrame:
+def _frame(schema: Schema, table: str, root: Root, parsed: CsvRead | None = None) -> pd.DataFrame:
     """One table as a DataFrame: the declared columns, typed (see :func:`typedframes.typed`).
 
     Plus ``_line``, the row's line in the file, for messages. Rows whose cells fail the
     schema are kept, with the bad cells as missing, and are reported by ``validate``.
-    ``parsed`` is the rows ``validate`` already read, if any.
+    ``parsed`` is the file as ``validate`` already read it, if any.
     """
     t = schema.tables[table]
     if parsed is None:
-        parsed = read_csv(root.data / t.path, root.rel(root.data / t.path), t.columns).rows
-    frame = typed(t, pd.DataFrame([r.values for r in parsed], columns=t.columns, dtype="string"))
-    frame["_line"] = [r.line for r in parsed]
+        parsed = read_csv(root.data / t.path, root.rel(root.data / t.path), t.columns)
+    if parsed.table is not None:
+        # Arrow's text columns become the frame's as they are, without a Python string per cell.
+        raw = pd.DataFrame({c: pd.array(parsed.table.column(c), dtype="string") for c in t.columns})
+    else:
+        raw = pd.DataFrame([r.values for r in parsed.rows], columns=t.columns, dtype="string")
+    frame = typed(t, raw)
+    frame["_line"] = parsed.lines
     return frame
 
 

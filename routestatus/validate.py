@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from routestatus import anchors, geobuild, geocheck
 from routestatus.cellcheck import check_cell
-from routestatus.csvfile import Row, read_csv
+from routestatus.csvfile import CsvRead, Row, read_csv
 from routestatus.isodate import parse_day
 from routestatus.paths import Root
 from routestatus.problems import Problem
@@ -38,7 +38,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     # The rows as read, so the loader need not parse every file a second time.
-    parsed: dict[str, list[Row]] = field(default_factory=dict, repr=False, compare=False)
+    parsed: dict[str, CsvRead] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -97,25 +97,26 @@ def _validate(root: Root, report: Report) -> None:
         return
     loaded = _Loaded(schema, {}, {})
     for table in schema.tables.values():
-        rows, usable, problems = _read_table(root, table)
-        loaded.tables[table.name], loaded.usable[table.name] = rows, usable
-        report.parsed[table.name] = rows
+        read, problems = _read_table(root, table)
+        rows = read.views()
+        loaded.tables[table.name], loaded.usable[table.name] = rows, read.usable
+        report.parsed[table.name] = read
         report.rows[table.name] = len(rows)
         report.problems += problems
     for check in _CROSS_CHECKS:
         report.problems += check(root, loaded)
 
 
-def _read_table(root: Root, table: Table) -> tuple[list[Row], bool, list[Problem]]:
+def _read_table(root: Root, table: Table) -> tuple[CsvRead, list[Problem]]:
     """Read one table and check every cell, unique field and primary key."""
     path = root.data / table.path
     name = root.rel(path)
     read = read_csv(path, name, table.columns)
     problems = list(read.problems)
-    if read.usable and not read.rows:
+    rows = read.views()
+    if read.usable and not rows:
         problems.append(Problem(name, 1, "-", "a header and no rows", "at least one data row"))
-    cells = [row.values for row in read.rows]
-    columns = {f.name: list(map(operator.itemgetter(f.name), cells)) for f in table.fields}
+    columns = {f.name: read.column(f.name) for f in table.fields}
     for f in table.fields:
         # Dates, enums and flags repeat, and nearly every cell is fine: each distinct value
         # of a column is checked once, and only the rows holding a bad one are visited.
@@ -124,7 +125,7 @@ def _read_table(root: Root, table: Table) -> tuple[list[Row], bool, list[Problem
         if bad:
             problems += [
                 Problem(name, row.line, f.name, value, bad[value])
-                for row, value in zip(read.rows, values, strict=True)
+                for row, value in zip(rows, values, strict=True)
                 if value in bad
             ]
     unique = [f.name for f in table.fields if f.unique]
@@ -133,7 +134,7 @@ def _read_table(root: Root, table: Table) -> tuple[list[Row], bool, list[Problem
         if len(set(filled)) == len(filled):
             continue  # no value twice: nothing to say line by line
         first: dict[str, int] = {}
-        for row in read.rows:
+        for row in rows:
             value = row.values[col]
             if value and value in first:
                 problems.append(
@@ -146,7 +147,7 @@ def _read_table(root: Root, table: Table) -> tuple[list[Row], bool, list[Problem
                     )
                 )
             first.setdefault(value, row.line)
-    return read.rows, read.usable, problems
+    return read, problems
 
 
 def _keys(loaded: _Loaded, table: str, column: str) -> set[str]:
