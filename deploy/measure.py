@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -92,33 +93,38 @@ async def _level(port: int, authorization: str, sessions: int, reruns: int, thin
     firsts: list[float] = []
     failures: list[str] = []
 
-    async def tab(i: int, cookie: str) -> None:
-        headers = {
-            "Authorization": authorization,
-            "Cookie": f"{team.AFFINITY_COOKIE}={cookie}",
-            "Origin": f"http://127.0.0.1:{port}",
-        }
-        async with open_session(Proxy(port), headers) as session:
+    async def tab(i: int, session) -> None:
+        began = time.perf_counter()
+        run = await session.run("", **_view(i))
+        firsts.append(time.perf_counter() - began)
+        if run.finished != "FINISHED_SUCCESSFULLY" or run.exceptions:
+            failures.append(f"tab {i} first run: {run.finished} {run.exceptions}")
+        ready.append(i)
+        if len(ready) == sessions:
+            opened.set()
+        await opened.wait()  # every tab open before any timed rerun
+        for turn in range(reruns):
+            if think:
+                await asyncio.sleep(rng.uniform(0, think))
             began = time.perf_counter()
-            run = await session.run("", **_view(i))
-            firsts.append(time.perf_counter() - began)
+            run = await session.run(PAGES[(turn + 1 + i) % len(PAGES)])
+            times.append(time.perf_counter() - began)
             if run.finished != "FINISHED_SUCCESSFULLY" or run.exceptions:
-                failures.append(f"tab {i} first run: {run.finished} {run.exceptions}")
-            ready.append(i)
-            if len(ready) == sessions:
-                opened.set()
-            await opened.wait()  # every tab open before any timed rerun
-            for turn in range(reruns):
-                if think:
-                    await asyncio.sleep(rng.uniform(0, think))
-                began = time.perf_counter()
-                run = await session.run(PAGES[(turn + 1 + i) % len(PAGES)])
-                times.append(time.perf_counter() - began)
-                if run.finished != "FINISHED_SUCCESSFULLY" or run.exceptions:
-                    failures.append(f"tab {i} rerun {turn}: {run.finished} {run.exceptions}")
+                failures.append(f"tab {i} rerun {turn}: {run.finished} {run.exceptions}")
 
-    began = time.perf_counter()
-    await asyncio.gather(*(tab(i, c) for i, c in enumerate(cookies)))
+    async with contextlib.AsyncExitStack() as stack:
+        # The WebSockets are opened one after another first: opened all at once, while the
+        # replicas are busy with the first runs, a handshake can pass the client's timeout.
+        opened_sessions = []
+        for cookie in cookies:
+            headers = {
+                "Authorization": authorization,
+                "Cookie": f"{team.AFFINITY_COOKIE}={cookie}",
+                "Origin": f"http://127.0.0.1:{port}",
+            }
+            opened_sessions.append(await stack.enter_async_context(open_session(Proxy(port), headers)))
+        began = time.perf_counter()
+        await asyncio.gather(*(tab(i, s) for i, s in enumerate(opened_sessions)))
     return {
         "times": times,
         "firsts": firsts,
@@ -169,9 +175,14 @@ def main(argv: list[str] | None = None) -> int:
         for load in args.loads.split(","):
             for n in levels:
                 before = os.getloadavg()[0]
-                got = asyncio.run(
-                    _level(nginx.port, authorization, n, args.reruns, args.think if load == "paced" else 0, n)
-                )
+                try:
+                    got = asyncio.run(
+                        _level(nginx.port, authorization, n, args.reruns, args.think if load == "paced" else 0, n)
+                    )
+                except Exception as error:  # a level that fails is reported, and the others still run
+                    print(json.dumps({"load": load, "sessions": n, "error": repr(error)}), flush=True)
+                    results["levels"].append({"load": load, "sessions": n, "failures": [repr(error)]})
+                    continue
                 rss = [_rss_kib(r.process.pid) for r in replicas]
                 time.sleep(0.5)  # nginx logs a WebSocket once it has closed
                 placed = _placement(nginx, got["cookies"], ports)
@@ -202,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     print("| load | sessions | per replica | median rerun | p90 | first run (median) | RSS per replica (MiB) |")
     print("|---|---|---|---|---|---|---|")
     for row in results["levels"]:
+        if "median_s" not in row:
+            print(f"| {row['load']} | {row['sessions']} | failed: {row['failures'][0]} |")
+            continue
         print(
             f"| {row['load']} | {row['sessions']} | {' / '.join(map(str, row['sessions_per_replica']))} "
             f"| {row['median_s']:.2f} s | {row['p90_s']:.2f} s | {row['first_run_median_s']:.2f} s "

@@ -24,7 +24,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEPLOY = Path(__file__).resolve().parent
@@ -448,7 +448,6 @@ class Team:
     replicas: list[Replica]
     nginx: Nginx
     logs: Path
-    stopped: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
         """Stop nginx, then each replica, each by its own process id; delete nginx's folder."""
@@ -458,14 +457,12 @@ class Team:
         self.nginx.remove()
 
 
-def serve(
-    replicas: int,
-    port: int,
-    listen_host: str = "127.0.0.1",
-    htpasswd: Path = HTPASSWD,
-    secret_file: Path = SECRET_FILE,
-) -> int:
-    """``make serve-team``: run the team in the foreground until Ctrl-C or a process dies."""
+def serve(replicas: int, port: int, htpasswd: Path = HTPASSWD, secret_file: Path = SECRET_FILE) -> int:
+    """``make serve-team``: run the team in the foreground until Ctrl-C or a process dies.
+
+    nginx listens on 127.0.0.1 only: this is plain HTTP, and a password must not cross a
+    network in clear (the Debian site, with TLS, is for that).
+    """
     secret = cookie_secret(secret_file)
     htpasswd = password_file(htpasswd)
     nginx_binary()
@@ -479,15 +476,14 @@ def serve(
     print(f"Starting {replicas} replica(s) on 127.0.0.1:{', '.join(map(str, ports))} (logs in {logs}) …", flush=True)
     started = start_replicas(ports, secret, logs)
     try:
-        nginx = start_nginx(ports, port, htpasswd, listen_host)
+        nginx = start_nginx(ports, port, htpasswd)
     except Refused:
         for replica in started:
             stop_process(replica.process)
         raise
     team = Team(started, nginx, logs)
-    shown = "127.0.0.1" if listen_host in ("127.0.0.1", "0.0.0.0") else listen_host
     print(
-        f"routestatus is served at http://{shown}:{port}/ to the users in {_shown(htpasswd)}.\n"
+        f"routestatus is served at http://127.0.0.1:{port}/ to the users in {_shown(htpasswd)}.\n"
         f"nginx's access log: {nginx.access_log}. Press Ctrl-C to stop the proxy and the replicas.",
         flush=True,
     )
@@ -520,10 +516,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: ``serve`` (the foreground team) or ``site`` (print the Debian nginx site)."""
     parser = argparse.ArgumentParser(prog="deploy/team.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("serve", help="start REPLICAS replicas and nginx on PORT, in the foreground")
+    run = sub.add_parser("serve", help="start the replicas and nginx on 127.0.0.1:PORT, in the foreground")
     run.add_argument("--replicas", type=int, default=2)
     run.add_argument("--port", type=int, default=8080)
-    run.add_argument("--listen", default="127.0.0.1", help="address nginx listens on (default 127.0.0.1)")
     run.add_argument("--htpasswd", type=Path, default=HTPASSWD, help=f"password file (default {_shown(HTPASSWD)})")
     run.add_argument(
         "--secret-file",
@@ -539,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
-            return serve(args.replicas, args.port, args.listen, args.htpasswd, args.secret_file)
+            return serve(args.replicas, args.port, args.htpasswd, args.secret_file)
         ports = [int(p) for p in args.ports.split(",") if p.strip()]
         sys.stdout.write(
             render_site(ports, htpasswd=args.htpasswd, access_log=args.access_log, server_name=args.server_name)
