@@ -203,7 +203,7 @@ def render_site(
 
 
 def render_standalone(prefix: Path, ports: list[int], listen: str, htpasswd: Path) -> str:
-    """A whole nginx.conf for an unprivileged nginx whose files all live in ``prefix``.
+    """A whole nginx.conf for an nginx of its own, on a high port, whose files all live in ``prefix``.
 
     The same site as :func:`render_site` without TLS, wrapped in the few main-level settings
     an nginx started with ``-p prefix -c prefix/nginx.conf`` needs: its pid file, logs and
