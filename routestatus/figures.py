@@ -115,7 +115,7 @@ def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.
     names = [*type_names, None]  # code -1 (no type) reads as None
     days = events["date_start"].to_numpy()
     if unit == "week":
-        days = days - pd.to_timedelta(events["date_start"].dt.weekday, unit="D").to_numpy()
+        days = days - pd.to_timedelta(events["date_start"].dt.day_of_week, unit="D").to_numpy()
     early = np.zeros(len(days), dtype=bool)
     if since is not None:
         # Moving the early ones up to the first day keeps the rows in date order, so runs stay runs.

@@ -15,7 +15,6 @@ both ways), so a property this project gets wrong is still caught by the tests.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
 
 # Properties plotly stores as given (its "any" type): their keys keep the order written.
 AS_GIVEN = frozenset({"meta"})
@@ -69,6 +69,66 @@ def trace(kind: str, **props: Any) -> dict[str, Any]:
     return {**_ordered(props), "type": kind}
 
 
+def _containers(value: Any) -> Any:
+    """``value`` with every dict and list in it copied, the values inside shared.
+
+    Enough to change the copy by key or index without touching the original, at a
+    fraction of ``deepcopy``'s cost; the arrays plotly keeps are read-only anyway.
+    """
+    if isinstance(value, dict):
+        return {k: _containers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_containers(v) for v in value]
+    return value
+
+
+class PlainFigure(go.Figure):
+    """A figure kept as the dictionaries plotly would hold, made into plotly's objects only if asked.
+
+    ``st.plotly_chart`` needs only ``to_dict()`` of a figure; making plotly's trace and
+    layout objects for it (``go.Figure(...)``, even unvalidated) copied every trace twice
+    and cost 5 to 18 ms a figure, more than Streamlit's own serialization of it. Here
+    ``to_dict()`` gives what plotly's would, from the dictionaries; anything else asked of
+    the figure (``.data``, ``update_layout``, ...) makes the real objects first, once,
+    so the figure behaves as any other. ``tests/test_plotspec.py`` compares the two.
+    """
+
+    def __init__(self, traces: list[dict[str, Any]], layout: dict[str, Any]) -> None:
+        # Not go.Figure.__init__: that is the cost this class exists to avoid (see _made).
+        object.__setattr__(self, "_plain", (traces, layout))
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for attributes not set: plotly's own are all set by _made().
+        if "_plain" not in self.__dict__:
+            raise AttributeError(name)
+        self._made()
+        return getattr(self, name)
+
+    def _made(self) -> None:
+        """Become the go.Figure these dictionaries describe (as ``figure`` made them before)."""
+        traces, layout = self.__dict__.pop("_plain")
+        go.Figure.__init__(self, {"data": traces}, _validate=VALIDATE)
+        self._layout = layout
+
+    def __reduce__(self):
+        # Copied or pickled as the plain go.Figure it describes.
+        return (go.Figure, (self.to_dict(),))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figure as plotly's ``to_dict`` gives it: copies, arrays as typed-array specs."""
+        if "_plain" not in self.__dict__:
+            return super().to_dict()
+        traces, layout = self._plain
+        # The template is shared read-only by every figure (plotly never changes it in place),
+        # holds no arrays to convert, and is the largest part, so it is not copied.
+        out = {
+            "data": _containers(traces),
+            "layout": {k: v if k == "template" else _containers(v) for k, v in layout.items()},
+        }
+        convert_to_base64(out)
+        return out
+
+
 def figure(
     traces: list[dict[str, Any]], layout: go.Figure | None = None, fill: Mapping[tuple, Any] | None = None
 ) -> go.Figure:
@@ -78,19 +138,27 @@ def figure(
     template, which plotly only ever replaces whole. ``fill`` then sets values in the copy
     by path (``("xaxis", "range")``, ``("shapes", 0, "x0")``); see :func:`kept_layout`.
     """
-    fig = go.Figure({"data": traces}, _validate=VALIDATE)
-    if layout is not None:
-        # Handing plotly the layout as a dict would put it through the Layout constructor,
-        # which orders its keys anew (the JSON would change) and costs as much as building
-        # it (18 ms for the map's); the figure's own layout store takes it as plotly made it.
-        kept = layout._layout  # noqa: SLF001
-        fig._layout = {k: v if k == "template" else copy.deepcopy(v) for k, v in kept.items()}  # noqa: SLF001
-        for path, value in (fill or {}).items():
-            place = fig._layout  # noqa: SLF001
-            for step in path[:-1]:
-                place = place[step]
-            place[path[-1]] = value
-    return fig
+    if layout is None:
+        layout = _EMPTY.get(pio.templates.default) or _EMPTY.setdefault(pio.templates.default, go.Figure())
+    # Handing plotly the layout as a dict would put it through the Layout constructor,
+    # which orders its keys anew (the JSON would change) and costs as much as building
+    # it (18 ms for the map's); the figure's own layout store takes it as plotly made it.
+    kept = layout._layout  # noqa: SLF001
+    own = {k: v if k == "template" else _containers(v) for k, v in kept.items()}
+    for path, value in (fill or {}).items():
+        place = own
+        for step in path[:-1]:
+            place = place[step]
+        place[path[-1]] = value
+    if VALIDATE:
+        fig = go.Figure({"data": traces})
+        fig._layout = own  # noqa: SLF001
+        return fig
+    return PlainFigure(traces, own)
+
+
+# An empty layout per plotly template, for figures given none (never changed).
+_EMPTY: dict[str, go.Figure] = {}
 
 
 # Layouts validated once per kind of figure, as plotly made them; see kept_layout.

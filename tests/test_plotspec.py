@@ -102,3 +102,25 @@ def test_the_maps_strip_is_the_timeline_made_compact(data):
         old.update_layout(height=90 + 45 * len(view.clipped), margin=STRIP_MARGIN, showlegend=False)
         new = timeline_figure(view.clipped, view.events.iloc[:0], view.choice.day, compact=True)
         assert pio.to_json(new.to_dict(), validate=False) == pio.to_json(old.to_dict(), validate=False), query
+
+
+def test_a_plain_figure_is_what_plotly_would_make_and_stays_so():
+    import copy
+
+    import numpy as np
+    from plotly import graph_objects as go
+
+    traces = [trace("scatter", x=np.arange(5.0), y=np.arange(5.0) * 2, mode="markers", name="a")]
+    fig = figure(traces)
+    assert isinstance(fig, plotspec.PlainFigure)
+    made = go.Figure({"data": [dict(t) for t in traces]}, _validate=False)
+    as_json = pio.to_json(made.to_dict(), validate=False)
+    # to_dict twice: the same, and the kept arrays are not turned into base64 in place.
+    assert pio.to_json(fig.to_dict(), validate=False) == as_json
+    assert pio.to_json(fig.to_dict(), validate=False) == as_json
+    assert isinstance(traces[0]["x"], np.ndarray)
+    # A copy is what a copy of plotly's own figure is; asking for plotly's objects makes them.
+    copied = pio.to_json(copy.deepcopy(made).to_dict(), validate=False)
+    assert pio.to_json(copy.deepcopy(fig).to_dict(), validate=False) == copied
+    assert list(fig.data[0].y) == [0.0, 2.0, 4.0, 6.0, 8.0]
+    assert pio.to_json(fig.to_dict(), validate=False) == as_json
