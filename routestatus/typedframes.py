@@ -41,6 +41,29 @@ def typed(table: Table, raw: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def from_values(table: Table, values: dict[str, list]) -> pd.DataFrame:
+    """The frame :func:`typed` gives for these Python values written out as cells, without the text.
+
+    For tables the project works out itself (``date`` values, ``int`` numbers, text with
+    ``""`` or None for missing): going through text and parsing it back cost about 1 ms a
+    column on every rerun, whatever the rows.
+    """
+    n = len(next(iter(values.values()))) if values else 0
+    frame = pd.DataFrame(index=pd.RangeIndex(n))
+    for f in table.fields:
+        column = values[f.name]
+        if f.type == "date":
+            days = np.array([np.datetime64("NaT") if v is None else v for v in column], dtype="datetime64[D]")
+            frame[f.name] = days.astype(DATE_DTYPE)
+        elif f.type == "integer":
+            frame[f.name] = pd.array(column, dtype="Int64")
+        elif f.type == "string":
+            frame[f.name] = pd.array([v if v else None for v in column], dtype="string")
+        else:
+            raise TypeError(f"{table.name}.{f.name}: from_values takes date, integer and string fields, not {f.type}")
+    return frame
+
+
 def _number(v) -> str:
     # repr keeps every digit a float carries; whole numbers lose the ".0".
     return "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v)))

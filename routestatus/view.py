@@ -42,7 +42,7 @@ from routestatus.status import (
     record_span,
     status_at,
 )
-from routestatus.typedframes import typed
+from routestatus.typedframes import from_values, typed
 
 MAX_VALUE_LENGTH = 2000  # longer link values are refused whole: no list of names runs so long
 DAY = dt.timedelta(days=1)
@@ -567,22 +567,20 @@ class View:
     @cached_property
     def status_intervals(self) -> pd.DataFrame:
         """Status intervals of the shown roads cut to the range, by road then date, typed like the CSV."""
-        c = self.choice
-        rows = [
-            (
-                road,
-                iv.status,
-                iv.start.isoformat(),
-                iv.end.isoformat(),
-                str((iv.end - iv.start).days + 1),
-                iv.precision,
-                ";".join(iv.evidence),
-            )
-            for road in c.shown_roads
-            for iv in self.clipped[road]
-        ]
-        # Through the same typing as a file read back, so a written and reread table is equal.
-        return typed(INTERVALS, pd.DataFrame(rows, columns=INTERVALS.columns, dtype="string"))
+        shown = [(road, iv) for road in self.choice.shown_roads for iv in self.clipped[road]]
+        # Typed as the same table written to CSV and read back (typedframes.from_values).
+        return from_values(
+            INTERVALS,
+            {
+                "route_id": [road for road, _ in shown],
+                "status": [iv.status for _, iv in shown],
+                "date_from": [iv.start for _, iv in shown],
+                "date_to": [iv.end for _, iv in shown],
+                "days": [(iv.end - iv.start).days + 1 for _, iv in shown],
+                "start_precision": [iv.precision for _, iv in shown],
+                "evidence_event_ids": [";".join(iv.evidence) for _, iv in shown],
+            },
+        )
 
     @cached_property
     def clipped(self) -> dict[str, list[Interval]]:
@@ -621,7 +619,7 @@ class View:
         """Days each shown road spent in each status within the range (rows: roads; columns: statuses)."""
         c = self.choice
         statuses = self.data.schema.enum("events", "status_after")
-        return days_in_status(self.intervals, c.start, c.end, statuses).loc[list(c.shown_roads)]
+        return days_in_status(self.intervals, c.start, c.end, statuses, c.shown_roads)
 
     @cached_property
     def passage(self) -> pd.DataFrame:

@@ -97,3 +97,20 @@ def test_said_vs_passed_taken_from_the_whole_is_the_views_own(which, data, gener
     for view in _choices(dataset, 30, seed=11):
         own = said_vs_passed(view.statements, view.intervals, dataset.tables["events"], view.choice.shown_roads)
         pd.testing.assert_frame_equal(view.said_vs_passed, typed(SAID_VS_PASSED, own))
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_status_intervals_are_typed_as_their_csv_read_back(which, data, generated):
+    from routestatus.typedframes import typed
+    from routestatus.view import INTERVALS
+
+    dataset = data if which == "curated" else generated
+    for view in _choices(dataset, 30, seed=11):
+        rows = [
+            (road, iv.status, iv.start.isoformat(), iv.end.isoformat(), str((iv.end - iv.start).days + 1),
+             iv.precision, ";".join(iv.evidence))
+            for road in view.choice.shown_roads
+            for iv in view.clipped[road]
+        ]  # fmt: skip
+        text = pd.DataFrame(rows, columns=INTERVALS.columns, dtype="string")
+        pd.testing.assert_frame_equal(view.status_intervals, typed(INTERVALS, text))
