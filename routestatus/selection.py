@@ -45,6 +45,13 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list]:
     return codes, list(uniques)
 
 
+def _same(a: object, b: object) -> bool:
+    """``a is b``, or two tuples of the same objects."""
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+    return a is b
+
+
 class _Rows:
     """The day bounds of one table's rows, in the table's order (date order, as the loader keeps it)."""
 
@@ -102,11 +109,12 @@ class Selection:
         """``make()``, worked out once for this dataset and ``basis`` (an object the result is made from).
 
         For results that depend on the whole dataset and not on a view's choice, so every
-        view and session shares them; ``basis`` is compared by identity and kept alive beside it.
+        view and session shares them; ``basis`` is compared by identity (a tuple's items each
+        by theirs) and kept alive beside it.
         Shared, so never changed in place.
         """
         hit = self._kept.get(name)
-        if hit is None or hit[0] is not basis:
+        if hit is None or not _same(hit[0], basis):
             hit = self._kept[name] = (basis, make())
         return hit[1]  # type: ignore[return-value]
 

@@ -19,7 +19,7 @@ import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,7 @@ from routestatus.status import (
     status_at,
 )
 from routestatus.typedframes import from_values, typed
+from routestatus.worded import Worded
 
 MAX_VALUE_LENGTH = 2000  # longer link values are refused whole: no list of names runs so long
 DAY = dt.timedelta(days=1)
@@ -632,6 +633,12 @@ class View:
     @cached_property
     def said_vs_passed(self) -> pd.DataFrame:
         """Each statement shown beside the status recorded on its day, per shown road it names."""
+        whole, keep = self._said
+        return whole[keep].reset_index(drop=True)
+
+    @cached_property
+    def _said(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """Said-vs-passed for every statement and road, and which of its rows the view shows."""
         # Worked out once per dataset for every statement and road (a statement's recorded
         # status does not depend on the view), then the view's statements and roads are picked.
         data, intervals = self.data, self.intervals
@@ -643,7 +650,39 @@ class View:
         whole, rows = data.selection.kept("said_vs_passed", intervals, every_statement)
         shown = data.tables["statements"].index.get_indexer(self.statements.index)
         keep = np.isin(rows, shown) & whole["route_id"].isin(self.choice.shown_roads).to_numpy(bool)
-        return whole[keep].reset_index(drop=True)
+        return whole, keep
+
+    def _positions(self, name: str) -> tuple[pd.DataFrame, np.ndarray] | None:
+        """The dataset-wide table the view's table ``name`` is taken from, and its rows' positions there.
+
+        None for tables worked out for the view itself (status intervals) or not worth it (sources).
+        """
+        tables = self.data.tables
+        if name == "events":
+            return tables["events"], np.flatnonzero(self._event_keep)
+        if name == "statements":
+            return tables["statements"], tables["statements"].index.get_indexer(self.statements.index)
+        if name == "said_vs_passed":
+            whole, keep = self._said
+            return whole, np.flatnonzero(keep)
+        return None
+
+    def in_words(self, name: str, make: Callable[[pd.DataFrame], pd.DataFrame], part=slice(None)) -> pd.DataFrame:
+        """``make`` of the rows ``part`` (a slice, mask or positions) of the view's table ``name``.
+
+        With ``make`` a :func:`functools.partial` of a function that words each row on its
+        own (those of :mod:`routestatus.page_tables`), the words are kept for the dataset
+        (:class:`routestatus.worded.Worded`), per function and arguments (compared by
+        identity), so a rerun over rows worded before only takes them. Any other ``make``,
+        and tables worked out per view, are called on the rows.
+        """
+        located = self._positions(name)
+        if located is None or not isinstance(make, partial):
+            return make(getattr(self, name).iloc[part])
+        whole, positions = located
+        basis = (*make.args, *make.keywords.values())
+        kind = f"words:{name}:{make.func.__module__}.{make.func.__qualname__}"
+        return self.data.selection.kept(kind, basis, lambda: Worded(whole, make)).rows(positions[part])
 
     def table(self, name: str) -> pd.DataFrame:
         """One export table (``events``, ``statements``, ``sources``, ``status_intervals``) in its declared columns.

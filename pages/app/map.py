@@ -1,3 +1,5 @@
+from functools import partial
+
 import streamlit as st
 
 from pages.app.widgets import RECORD_COLUMN, paged_table, problems_panel, status_caption
@@ -95,7 +97,7 @@ st.subheader(f"Events in range ({len(events):,})")
 paged_table(
     view,
     "events",
-    lambda rows: event_list(rows, data.tables["places"]),
+    partial(event_list, places=data.tables["places"]),
     "map_events",
     column_config={"record": RECORD_COLUMN},
 )

@@ -1,3 +1,5 @@
+from functools import partial
+
 import streamlit as st
 
 from pages.app.sidebar import bound
@@ -96,7 +98,8 @@ st.caption(
     "and whether its quote was checked against an archived copy of its source. Open a line for the full quote "
     "and its source."
 )
-for row in statement_list(chosen.head(PASSAGES_SHOWN), sources, verdicts).itertuples():
+listed = view.in_words("statements", partial(statement_list, sources=sources, verdicts=verdicts), slice(PASSAGES_SHOWN))
+for row in listed.itertuples():
     with st.expander(line(row), key=f"statement_{row.statement_id}"):
         st.markdown(details(row))
 if len(chosen) > PASSAGES_SHOWN:
@@ -105,7 +108,7 @@ st.subheader("Table")
 paged_table(
     view,
     "statements",
-    lambda rows: statements_table(rows, sources, verdicts),
+    partial(statements_table, sources=sources, verdicts=verdicts),
     "statements",
     column_config=TABLE_LINKS,
 )
@@ -140,8 +143,9 @@ st.subheader(f"Where the claim and the recorded status differ ({len(differs)})")
 if differs.empty:
     st.info("In this view no claim about what passes differs from the recorded status of its day.")
 else:
-    st.dataframe(said_table(differs, sources), hide_index=True, key="said_differs", column_config=LINKS)
+    differing = view.in_words("said_vs_passed", partial(said_table, sources=sources), said["comparison"].eq("differs"))
+    st.dataframe(differing, hide_index=True, key="said_differs", column_config=LINKS)
 st.subheader("Who spoke about each road")
 st.caption("Per organisation and road, in this view: the first and last statement and the longest silence between two.")
 st.dataframe(voices(chosen, choice.shown_roads), hide_index=True, key="said_voices")
-paged_table(view, "said_vs_passed", lambda rows: said_table(rows, sources), "said_passed", column_config=LINKS)
+paged_table(view, "said_vs_passed", partial(said_table, sources=sources), "said_passed", column_config=LINKS)

@@ -1,3 +1,5 @@
+from functools import partial
+
 import streamlit as st
 
 from pages.app.widgets import TABLE_LINKS, paged_table, problems_panel, status_caption
@@ -42,7 +44,7 @@ st.subheader(f"Events ({len(view.events)})")
 paged_table(
     view,
     "events",
-    lambda rows: events_table(rows, data.tables["sources"]),
+    partial(events_table, sources=data.tables["sources"]),
     "events",
     column_config=TABLE_LINKS,
 )

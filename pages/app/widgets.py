@@ -58,21 +58,30 @@ def paged_table(view, table: str, make_view, key: str, column_config=None) -> No
     """Show the view's ``table`` as ``make_view`` words it, a page at a time, and a "Download CSV" button.
 
     Only the page shown is worded and sent, so a range with 100,000 events costs no more
-    than one with 500. The download is made by ``snapshot.table_csv`` from the same view
-    (the same bytes as the command line's snapshot for this choice) when the button is
-    clicked, not on every rerun; it holds every row, with the codebook's columns (ids and
-    codes where the table shows words).
+    than one with 500; a ``make_view`` that is a ``functools.partial`` of a table of
+    ``routestatus.page_tables`` keeps its words for the dataset (``View.in_words``). The
+    download is made by ``snapshot.table_csv`` from the same view (the same bytes as the
+    command line's snapshot for this choice) when the button is clicked, not on every
+    rerun; it holds every row, with the codebook's columns (ids and codes where the table
+    shows words).
     """
     rows = getattr(view, table)
     total = len(rows)
-    shown = rows
+    part = slice(None)
     if total > PAGE_ROWS:
         pages = -(-total // PAGE_ROWS)
         page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page")
         first = (int(page) - 1) * PAGE_ROWS
-        shown = rows.iloc[first : first + PAGE_ROWS]
-        st.caption(f"Rows {first + 1:,}–{first + len(shown):,} of {total:,}; the download holds all {total:,}.")
-    st.dataframe(marked(make_view(shown), view), hide_index=True, column_config=column_config, key=f"{key}_table")
+        part = slice(first, first + PAGE_ROWS)
+        st.caption(
+            f"Rows {first + 1:,}–{min(first + PAGE_ROWS, total):,} of {total:,}; the download holds all {total:,}."
+        )
+    st.dataframe(
+        marked(view.in_words(table, make_view, part), view),
+        hide_index=True,
+        column_config=column_config,
+        key=f"{key}_table",
+    )
     st.download_button(
         "Download CSV",
         data=partial(table_csv, view, table),

@@ -1,0 +1,98 @@
+"""Tables worded once per dataset, in kept blocks, are the tables worded anew for each view.
+
+``View.in_words`` takes a page's words from ``routestatus.worded``'s blocks; for many random
+views on the curated data and on generated data (with small blocks, so pages span several
+and blocks are dropped and worded again), every page of every table must equal the table
+function called on that page's rows.
+"""
+
+import datetime as dt
+import importlib.util
+import random
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from routestatus import worded
+from routestatus.load import load_dataset
+from routestatus.page_tables import event_list, events_table, said_table, statement_list, statements_table
+from routestatus.paths import Root
+from routestatus.status import ROADS, build_intervals
+from routestatus.view import View, parse
+from routestatus.worded import Worded
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("bench_generate_worded", BENCH / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return load_dataset(Root(module.generate(tmp_path_factory.mktemp("gen") / "data", 3000, seed=5)))
+
+
+def _views(data, n, seed):
+    rng = random.Random(seed)
+    intervals = build_intervals(data.tables["events"])
+    base = View.default(data, intervals)
+    lo, hi = base.choice.start, base.choice.end
+    for _ in range(n):
+        a = lo + dt.timedelta(rng.randrange((hi - lo).days + 1))
+        b = min(hi, a + dt.timedelta(rng.choice([0, 6, 30, 400, 2000])))
+        query = {"from": a.isoformat(), "to": b.isoformat()}
+        if rng.random() < 0.3:
+            query["roads"] = rng.choice(ROADS)
+        if rng.random() < 0.2:
+            query["q"] = rng.choice(["Lachin", "road", "humanitarian"])
+        yield rng, View(data, intervals, parse(query, base.options)[0], base.options)
+
+
+def _tables(data):
+    sources, verdicts = data.tables["sources"], data.quote_checks.verdicts
+    return [
+        ("events", partial(event_list, places=data.tables["places"])),
+        ("events", partial(events_table, sources=sources)),
+        ("statements", partial(statement_list, sources=sources, verdicts=verdicts)),
+        ("statements", partial(statements_table, sources=sources, verdicts=verdicts)),
+        ("said_vs_passed", partial(said_table, sources=sources)),
+    ]
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_kept_words_are_the_words_of_the_rows(which, data, generated, monkeypatch):
+    dataset = data if which == "curated" else generated
+    monkeypatch.setattr(worded, "BLOCK", 16)
+    monkeypatch.setattr(worded, "KEPT_BLOCKS", 8)
+    for rng, view in _views(dataset, 25, seed=9):
+        for name, make in _tables(dataset):
+            rows = getattr(view, name)
+            first = rng.randrange(max(len(rows), 1))
+            some = np.random.default_rng(first).random(len(rows)) < 0.3
+            parts = [slice(None), slice(first, first + 40), slice(0), some]
+            for part in parts:
+                expected = make(rows.iloc[part])
+                got = view.in_words(name, make, part)
+                pd.testing.assert_frame_equal(got, expected, check_dtype=True, obj=f"{name} {make.func.__name__}")
+
+
+def test_blocks_are_dropped_past_the_limit_and_worded_in_one_call(monkeypatch):
+    monkeypatch.setattr(worded, "BLOCK", 4)
+    monkeypatch.setattr(worded, "KEPT_BLOCKS", 3)
+    calls = []
+
+    def make(rows):
+        calls.append(len(rows))
+        return pd.DataFrame({"twice": rows["n"] * 2}).reset_index(drop=True)
+
+    kept = Worded(pd.DataFrame({"n": np.arange(40)}), make)
+    assert kept.rows(np.array([1, 9, 10])).twice.tolist() == [2, 18, 20]
+    assert calls == [8]  # blocks 0 and 2 in one call
+    assert kept.rows(np.array([2, 3, 8])).twice.tolist() == [4, 6, 16]
+    assert calls == [8]  # both blocks were kept
+    kept.rows(np.array([20, 30]))  # two more blocks: the least recently used is dropped
+    assert len(kept._blocks) == 3
+    assert kept.rows(np.array([], np.int64)).empty
