@@ -124,3 +124,39 @@ def test_a_plain_figure_is_what_plotly_would_make_and_stays_so():
     assert pio.to_json(copy.deepcopy(fig).to_dict(), validate=False) == copied
     assert list(fig.data[0].y) == [0.0, 2.0, 4.0, 6.0, 8.0]
     assert pio.to_json(fig.to_dict(), validate=False) == as_json
+
+
+def test_typed_arrays_follow_plotlys_own_rules():
+    import copy
+
+    import numpy as np
+    from _plotly_utils.utils import convert_to_base64
+
+    arrays = [
+        np.arange(5),
+        np.array([0, 300]),
+        np.array([0, 70_000]),
+        np.array([0, 2**40]),
+        np.array([1, 2], np.uint64),
+        np.array([1, 2**33], np.uint64),
+        np.array([1.5, 2.5], np.float32),
+        np.array([1.5, np.nan]),
+        np.array([True, False]),
+        np.array(["a", "b"]),
+        np.array(["a", None], object),
+        np.array(["2023-01-01"], "datetime64[us]"),
+        np.zeros(0),
+        np.arange(6.0).reshape(2, 3),
+    ]
+    value = {
+        "x": arrays,  # arrays inside a list are not replaced, as in plotly
+        "marker": {"size": arrays[0], "color": arrays[9], "line": [{"width": arrays[2]}]},
+        "range": arrays[1],  # a key plotly leaves alone
+        "more": [{f"a{i}": a} for i, a in enumerate(arrays)],
+        "t": ({"y": arrays[3]},),
+    }
+    theirs = copy.deepcopy(value)
+    convert_to_base64(theirs)
+    ours = plotspec._for_json(value)
+    assert pio.to_json(ours, validate=False) == pio.to_json(theirs, validate=False)
+    assert isinstance(value["marker"]["size"], np.ndarray)  # the original is left as it was
