@@ -6,6 +6,7 @@ so cached data is never mutated.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_dates, type_label
@@ -190,14 +191,27 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
     ).reset_index(drop=True)
 
 
+def _iso_days(values: pd.Series) -> pd.Series:
+    """Dates as ``YYYY-MM-DD`` text (missing ones missing), as ``.dt.strftime`` words them."""
+    days = values.to_numpy("datetime64[D]")
+    text = np.datetime_as_string(days, unit="D").astype(object)
+    text[np.isnat(days)] = None
+    return pd.Series(text, index=values.index, dtype="str")
+
+
 def intervals_table(status: pd.DataFrame) -> pd.DataFrame:
     """The snapshot's status intervals (see ``View.status_intervals``) with road and status in words."""
+    # From plain lists, not Series.map: a handful of rows, on every rerun of the Timeline.
+    words = {
+        "road": [ROAD_LABELS.get(r) for r in status["route_id"].tolist()],
+        "status": [STATUS_LABELS.get(s) for s in status["status"].tolist()],
+    }
     return pd.DataFrame(
         {
-            "road": status["route_id"].map(ROAD_LABELS),
-            "status": status["status"].map(STATUS_LABELS),
-            "from": status["date_from"].dt.strftime("%Y-%m-%d"),
-            "to": status["date_to"].dt.strftime("%Y-%m-%d"),
+            "road": pd.Series(words["road"], index=status.index, dtype="str"),
+            "status": pd.Series(words["status"], index=status.index, dtype="str"),
+            "from": _iso_days(status["date_from"]),
+            "to": _iso_days(status["date_to"]),
             "days": status["days"],
             "start_precision": status["start_precision"],
             "evidence": status["evidence_event_ids"].fillna(""),

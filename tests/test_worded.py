@@ -96,3 +96,27 @@ def test_blocks_are_dropped_past_the_limit_and_worded_in_one_call(monkeypatch):
     kept.rows(np.array([20, 30]))  # two more blocks: the least recently used is dropped
     assert len(kept._blocks) == 3
     assert kept.rows(np.array([], np.int64)).empty
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_the_intervals_table_words_roads_statuses_and_days(which, data, generated):
+    from routestatus.labels import ROAD_LABELS, STATUS_LABELS
+    from routestatus.page_tables import intervals_table
+
+    dataset = data if which == "curated" else generated
+    for _, view in _views(dataset, 25, seed=4):
+        status = view.status_intervals
+        for part in (status, status.iloc[1:3], status.iloc[:0]):
+            # The words as pandas' own mapping and formatting give them.
+            expected = pd.DataFrame(
+                {
+                    "road": part["route_id"].map(ROAD_LABELS),
+                    "status": part["status"].map(STATUS_LABELS),
+                    "from": part["date_from"].dt.strftime("%Y-%m-%d"),
+                    "to": part["date_to"].dt.strftime("%Y-%m-%d"),
+                    "days": part["days"],
+                    "start_precision": part["start_precision"],
+                    "evidence": part["evidence_event_ids"].fillna(""),
+                }
+            )
+            pd.testing.assert_frame_equal(intervals_table(part), expected)
