@@ -13,7 +13,7 @@ from pathlib import Path
 import plotly.io as pio
 
 from routestatus.accessmap import access_map
-from routestatus.figures import said_passed_figure, statements_chart, timeline_figure
+from routestatus.figures import said_passed_figures, statements_chart, timeline_figure
 from routestatus.labels import EVENT_SYMBOLS
 from routestatus.load import load_dataset
 from routestatus.paths import Root
@@ -58,12 +58,7 @@ def figures(view: View) -> dict[str, str]:
     out["strip"] = timeline_figure(view.clipped, view.events.iloc[:0], choice.day)
     out["timeline"] = timeline_figure(view.clipped, view.events, choice.day)
     out["statements_chart"] = statements_chart(view.statements, (choice.start, choice.end))
-    said = view.said_vs_passed
-    quotes = dict(zip(view.statements["statement_id"], view.statements["quote"], strict=True))
-    for road in choice.shown_roads:
-        rows = said[said["route_id"].eq(road)]
-        if not rows.empty:
-            out[f"said_passed_{road}"] = said_passed_figure(view.clipped[road], rows, quotes)
+    out |= {f"said_passed_{road}": fig for road, fig in said_passed_figures(view).items()}
     return {name: pio.to_json(fig.to_dict(), validate=False) for name, fig in out.items()}
 
 

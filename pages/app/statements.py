@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.app.sidebar import bound
 from pages.app.widgets import RECORD_COLUMN, TABLE_LINKS, paged_table, problems_panel
-from routestatus.figures import said_passed_figure, statements_chart
+from routestatus.figures import said_passed_figures, statements_chart
 from routestatus.labels import ROAD_LABELS, claim_label
 from routestatus.page_tables import record_link, said_table, statement_list, statements_table
 from routestatus.saidpassed import voices
@@ -128,15 +128,13 @@ said = view.said_vs_passed
 LINKS = {"record": RECORD_COLUMN} | {
     c: st.column_config.LinkColumn(c, display_text="open") for c in ("statement source", "record source")
 }
-quotes = dict(zip(chosen["statement_id"].tolist(), chosen["quote"].tolist(), strict=True))  # lists: no Arrow iteration
+figures = said_passed_figures(view)
 for road in choice.shown_roads:
-    rows = said[said["route_id"].eq(road)]
     st.subheader(ROAD_LABELS[road])
-    if rows.empty:
+    if road not in figures:
         st.info("No statement in view names this road.")
         continue
-    fig = said_passed_figure(view.clipped[road], rows, quotes)
-    st.plotly_chart(fig, key=f"said_passed_{road}", config={"displaylogo": False})
+    st.plotly_chart(figures[road], key=f"said_passed_{road}", config={"displaylogo": False})
 
 differs = said[said["comparison"].eq("differs")]
 st.subheader(f"Where the claim and the recorded status differ ({len(differs)})")
