@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from functools import partial
 
 import numpy as np
@@ -349,27 +350,29 @@ def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | N
     stays a month (``2023-09`` sorts before that month's days).
     """
     short = span is not None and (span[1] - span[0]).days < SHORT_RANGE_DAYS
-    dates = statements["date"]
-    period = dates.dt.strftime("%Y-%m")
+    dates = statements["date"].to_numpy("datetime64[D]")
+    missing = np.isnat(dates)
+    period = np.datetime_as_string(dates.astype("datetime64[M]"), unit="M").astype(object)
     if short:
-        period = period.where(statements["date_precision"].eq("month"), dates.dt.strftime("%Y-%m-%d"))
-    frame = pd.DataFrame(
-        {
-            "road": statements["route_ids"].fillna("none").str.split(";"),
-            "month": period,
-            "organisation": statements["organisation"],
-        }
-    ).explode("road")
-    # Each distinct road named once, not a Python call per row.
-    frame["road"] = frame["road"].map({r: ROAD_LABELS.get(r, r) for r in frame["road"].unique()})
+        by_day = ~statements["date_precision"].eq("month").fillna(False).to_numpy(bool)
+        period[by_day] = np.datetime_as_string(dates[by_day], unit="D")
+    # Counted in one pass over plain lists: exploding the roads and grouping in pandas cost
+    # 15 ms a rerun under the profiler. Rows with no organisation or date are not counted,
+    # as a grouping leaves them out; the keys in sorted order are the grouping's order.
+    counts: Counter = Counter()
+    cells = statements["route_ids"].fillna("none").tolist()
+    orgs_in = statements["organisation"].to_numpy(object, na_value=None)
+    for cell, month, org, gone in zip(cells, period.tolist(), orgs_in.tolist(), missing.tolist(), strict=True):
+        if org is None or gone:
+            continue
+        for road in cell.split(";"):
+            counts[(org, ROAD_LABELS.get(road, road), month)] += 1
+    keys = sorted(counts)
     traces = []
-    counts = frame.groupby(["organisation", "road", "month"]).size().reset_index(name="n")
-    if counts.empty:  # no statement: the chart's frame, with no bars (its columns would not be text)
-        counts = counts.astype({"organisation": object, "road": object, "month": object})
-    # Bars' labels made for all at once; each organisation's rows are a run (the grouping sorted them).
-    label = (counts["month"] + " · " + counts["road"]).to_numpy(object)
-    n = counts["n"].to_numpy()
-    orgs = counts["organisation"].to_numpy(object)
+    # Bars' labels made for all at once; each organisation's rows are a run (the keys are sorted).
+    label = np.array([f"{month} · {road}" for _, road, month in keys], dtype=object)
+    n = np.array([counts[k] for k in keys], dtype=np.int64)
+    orgs = np.array([org for org, _, _ in keys], dtype=object)
     cuts = np.flatnonzero(orgs[1:] != orgs[:-1]) + 1
     for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(orgs)], strict=True):
         if b > a:
@@ -484,13 +487,14 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, hovers: np
     if first is not None:
         days = np.maximum(days, first)
     days = days + np.timedelta64(12, "h")  # the middle of the day (MIDDAY), inside its band
+    # Each claim's rows by position in two columns: taking them from the frame copied every column.
+    orgs_of, ids_of = rows["organisation"].to_numpy(object), rows["statement_id"].to_numpy(object)
     for claim, at in sorted(rows.groupby("claim", sort=True).indices.items()):
-        part = rows.iloc[at]
         traces.append(
             trace(
                 "scatter",
                 x=days[at],
-                y=part["organisation"],
+                y=orgs_of[at],
                 mode="markers",
                 marker={"symbol": CLAIM_SYMBOLS.get(claim, "circle"), "size": 11, "color": "#000000"},
                 name=claim_label(claim),
@@ -498,7 +502,7 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, hovers: np
                 hovertext=list(hovers[at]),
                 hoverinfo="text",
                 yaxis="y2",
-                meta={"kind": "claim", "claim": claim, "statement_ids": list(part["statement_id"])},
+                meta={"kind": "claim", "claim": claim, "statement_ids": ids_of[at].tolist()},
             )
         )
     orgs = sorted(rows["organisation"].unique())
