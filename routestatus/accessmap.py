@@ -177,7 +177,9 @@ def _scale_label(km: int = SCALE_KM) -> dict:
     )
 
 
-def active_sites(places: pd.DataFrame, events: pd.DataFrame, day: dt.date, selection=None) -> set[str]:
+def active_sites(
+    places: pd.DataFrame, events: pd.DataFrame, day: dt.date, selection=None, sites: frozenset[str] | None = None
+) -> set[str]:
     """Sites (places not settlements) where an event on or before ``day`` left passage not open.
 
     A site is active from the first event there that sets a status other than ``open``, or
@@ -186,8 +188,9 @@ def active_sites(places: pd.DataFrame, events: pd.DataFrame, day: dt.date, selec
     or before the day decides. With ``selection`` (the dataset's
     :class:`routestatus.selection.Selection` of ``events``) each site's history is looked up
     instead of filtering every event again: the same answer, without a scan per rerun.
+    ``sites``, the places' site ids, saves working them out again.
     """
-    sites = set(places.loc[~places["kind"].isin(SETTLEMENTS), "place_id"])
+    sites = _site_ids(places) if sites is None else sites
     if selection is not None:
         latest = {site: selection.latest_status(site, day) for site in sites}
         return {site for site, (any_event, status) in latest.items() if any_event and status != "open"}
@@ -336,23 +339,7 @@ def access_map(
     are labelled in ``language`` (English, Armenian, Azerbaijani or Russian). ``selection``,
     the dataset's :class:`routestatus.selection.Selection`, saves scanning ``all_events``.
     """
-    column = NAME_LANGUAGES.get(language, "name_en")
-    traces = [
-        _line(layers.basemap_lon, layers.basemap_lat, 1, "#888888", "solid", "Borders", {"kind": "basemap"}, None)
-    ]
-    traces.append(
-        trace(
-            "scattergeo",
-            lon=[c[1] for c in layers.countries],
-            lat=[c[2] for c in layers.countries],
-            mode="text",
-            text=[c[0].upper() for c in layers.countries],
-            textfont={"size": 13, "color": "#9A9A9A"},
-            hoverinfo="skip",
-            showlegend=False,
-            meta={"kind": "countries"},
-        )
-    )
+    traces = list(_kept(layers, ("base",), lambda: _base_traces(layers)))
     current = {road: layers.course_on(road, day) for road in roads}
     for course in layers.courses:
         if course.route_id not in roads or course is current[course.route_id]:
@@ -393,6 +380,20 @@ def access_map(
                 f"<b>{ROAD_LABELS[road]} on {day}: {STATUS_LABELS[status]}</b><br>{wrapped(course.name)}",
             )
         )
+    sites = _kept(layers, ("sites",), lambda: frozenset(_site_ids(layers.places)))
+    active = frozenset(active_sites(layers.places, all_events, day, selection, sites))
+    # The same few sets of marks on every rerun: kept per language and active sites.
+    traces += _kept(layers, ("places", language, active), lambda: _place_traces(layers, language, active))
+    traces += _event_marks(events, layers.places, event_symbols or {})
+    traces.append(_scale_bar())
+    traces.append(_scale_label())
+    return figure(traces, _layout(pio.templates.default))
+
+
+def _place_traces(layers: MapLayers, language: str, active: frozenset[str]) -> list[dict]:
+    """The towns and villages, then the sites by kind, black where ``active``, labelled in ``language``."""
+    column = NAME_LANGUAGES.get(language, "name_en")
+    traces = []
     places = layers.places
     settled = places[places["kind"].isin(SETTLEMENTS)]
     traces.append(
@@ -412,7 +413,6 @@ def access_map(
             meta={"kind": "places", "language": language},
         )
     )
-    active = active_sites(places, all_events, day, selection)
     sites = places[~places["kind"].isin(SETTLEMENTS)]
     for kind, part in sites.groupby("kind", sort=True):
         on = part["place_id"].isin(active)
@@ -444,10 +444,46 @@ def access_map(
                 meta={"kind": "sites", "site_kind": kind, "active": list(part.loc[on, "place_id"])},
             )
         )
-    traces += _event_marks(events, places, event_symbols or {})
-    traces.append(_scale_bar())
-    traces.append(_scale_label())
-    return figure(traces, _layout(pio.templates.default))
+    return traces
+
+
+def _base_traces(layers: MapLayers) -> list[dict]:
+    """The borders and the countries' names: the same on every map of these layers."""
+    borders = _line(layers.basemap_lon, layers.basemap_lat, 1, "#888888", "solid", "Borders", {"kind": "basemap"}, None)
+    countries = trace(
+        "scattergeo",
+        lon=[c[1] for c in layers.countries],
+        lat=[c[2] for c in layers.countries],
+        mode="text",
+        text=[c[0].upper() for c in layers.countries],
+        textfont={"size": 13, "color": "#9A9A9A"},
+        hoverinfo="skip",
+        showlegend=False,
+        meta={"kind": "countries"},
+    )
+    return [borders, countries]
+
+
+def _site_ids(places: pd.DataFrame) -> set[str]:
+    """The places that are sites (not settlements)."""
+    return set(places.loc[~places["kind"].isin(SETTLEMENTS), "place_id"])
+
+
+# Parts of the map that depend only on the layers and a few choices, kept per layers object
+# (compared by identity): traces are plain dicts that figure() and plotly only ever copy.
+_KEPT: dict[tuple, tuple[MapLayers, object]] = {}
+KEPT_MAX = 64  # entries; past this the store starts again (languages x active sets seen)
+
+
+def _kept(layers: MapLayers, key: tuple, make):
+    """``make()``, kept for ``layers`` and ``key``."""
+    full = (id(layers), *key)
+    hit = _KEPT.get(full)
+    if hit is None or hit[0] is not layers:
+        if len(_KEPT) >= KEPT_MAX:
+            _KEPT.clear()
+        hit = _KEPT[full] = (layers, make())
+    return hit[1]
 
 
 @functools.cache
