@@ -23,7 +23,7 @@ import plotly.io as pio
 
 from routestatus.labels import ROAD_LABELS, STATUS_COLOURS, STATUS_LABELS, show_dates, type_label
 from routestatus.maplayers import MapLayers
-from routestatus.plotspec import figure, trace
+from routestatus.plotspec import figure, ready, trace
 from routestatus.status import Interval
 from routestatus.textsafe import plot_text
 
@@ -449,7 +449,9 @@ def _place_traces(layers: MapLayers, language: str, active: frozenset[str]) -> l
 
 def _base_traces(layers: MapLayers) -> list[dict]:
     """The borders and the countries' names: the same on every map of these layers."""
-    borders = _line(layers.basemap_lon, layers.basemap_lat, 1, "#888888", "solid", "Borders", {"kind": "basemap"}, None)
+    borders = ready(
+        _line(layers.basemap_lon, layers.basemap_lat, 1, "#888888", "solid", "Borders", {"kind": "basemap"}, None)
+    )
     countries = trace(
         "scattergeo",
         lon=[c[1] for c in layers.countries],

@@ -112,8 +112,27 @@ def _typed_array(v: np.ndarray) -> Any:
     return spec
 
 
+class Ready(dict):
+    """A trace kept for many figures, already in the form ``to_dict`` gives; see :func:`ready`."""
+
+
+def ready(kept: dict[str, Any]) -> Ready:
+    """``kept`` (a :func:`trace` with no numpy arrays in it) made once into the form ``to_dict`` gives.
+
+    For a large trace drawn the same on every rerun (the map's borders: 3,000 points), so
+    :meth:`PlainFigure.to_dict` does not walk it again; the figures share its lists, which
+    nothing changes (Streamlit only writes them out).
+    """
+    out = _for_json(kept)
+    if out != kept:  # a typed array was made: the trace would no longer be plotly's input
+        raise ValueError("ready() takes traces without numpy arrays")
+    return Ready(out)
+
+
 def _for_json(value: Any) -> Any:
     """A copy of ``value`` as plotly's ``to_dict`` leaves it: containers copied, arrays in dicts as typed arrays."""
+    if type(value) is Ready:
+        return dict(value)
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
