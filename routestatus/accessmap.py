@@ -204,7 +204,7 @@ MARK_EVENTS_SHOWN = 3  # events written out in a mark's hover, latest first; the
 MARK_IDS = 20  # a mark for more events than this carries its place and type, not every id
 
 
-def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, str]) -> list[dict]:
+def _event_marks(events: pd.DataFrame, layers: MapLayers, symbols: dict[str, str]) -> list[dict]:
     """One trace per event type: a mark at each place with events of that type, sized by their number.
 
     Marks of different types at one place are set a little apart around it, so none hides
@@ -212,12 +212,13 @@ def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, 
     once), and only the few events a mark writes out, or whose ids it carries, are read as
     text: a range of 50,000 events costs a sort, not a grouping of frames.
     """
-    xy = places.set_index("place_id")[["lon", "lat"]]
+    # Each place's position, kept for the layers: a frame indexed anew cost more than the marks.
+    xy = _kept(layers, ("xy",), lambda: _positions(layers.places))
     type_codes, types = pd.factorize(events["event_type"])
     place_codes, place_ids = pd.factorize(events["place_id"])
     if not len(place_ids) or not len(types):  # no event in view has a place, or a type
         return []
-    placed = np.asarray([p in xy.index for p in place_ids], bool)
+    placed = np.asarray([p in xy for p in place_ids], bool)
     rows = np.flatnonzero((type_codes >= 0) & (place_codes >= 0) & placed[np.maximum(place_codes, 0)])
     if not len(rows):
         return []
@@ -246,8 +247,8 @@ def _event_marks(events: pd.DataFrame, places: pd.DataFrame, symbols: dict[str, 
     }
     mark_type = type_codes[order[starts]]
     mark_place = place_codes[order[starts]]
-    lon = xy["lon"].reindex(list(place_ids)).to_numpy()
-    lat = xy["lat"].reindex(list(place_ids)).to_numpy()
+    lon = np.array([xy.get(p, (np.nan, np.nan))[0] for p in place_ids], float)
+    lat = np.array([xy.get(p, (np.nan, np.nan))[1] for p in place_ids], float)
     kinds = sorted(set(mark_type.tolist()), key=lambda c: type_rank[c])
     traces = []
     for i, code in enumerate(kinds):
@@ -384,7 +385,7 @@ def access_map(
     active = frozenset(active_sites(layers.places, all_events, day, selection, sites))
     # The same few sets of marks on every rerun: kept per language and active sites.
     traces += _kept(layers, ("places", language, active), lambda: _place_traces(layers, language, active))
-    traces += _event_marks(events, layers.places, event_symbols or {})
+    traces += _event_marks(events, layers, event_symbols or {})
     traces.append(_scale_bar())
     traces.append(_scale_label())
     return figure(traces, _layout(pio.templates.default))
@@ -464,6 +465,14 @@ def _base_traces(layers: MapLayers) -> list[dict]:
         meta={"kind": "countries"},
     )
     return [borders, countries]
+
+
+def _positions(places: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Each place's (lon, lat) by id (ids are unique in checked layers; of two rows the first is kept)."""
+    out: dict[str, tuple[float, float]] = {}
+    for pid, lon, lat in zip(places["place_id"].tolist(), places["lon"].tolist(), places["lat"].tolist(), strict=True):
+        out.setdefault(pid, (lon, lat))
+    return out
 
 
 def _site_ids(places: pd.DataFrame) -> set[str]:

@@ -144,6 +144,7 @@ class Selection:
 
     def _sources(self, tables: dict[str, pd.DataFrame]) -> None:
         """Each event's cited sources as positions in the sources table (a flat array and offsets)."""
+        self._sources_table = tables["sources"]
         sources = tables["sources"]["source_id"].tolist()
         self.source_position = {s: i for i, s in enumerate(sources)}
         cells = tables["events"]["source_ids"].tolist()
@@ -186,6 +187,11 @@ class Selection:
         index = np.repeat(lo - before, lengths) + np.arange(int(lengths.sum()))
         found = self._event_sources[index]
         return np.unique(found[found >= 0])
+
+    def source_of(self, source_id: str) -> pd.Series | None:
+        """The sources table's row of ``source_id``, or None when there is none."""
+        at = self.source_position.get(source_id)
+        return None if at is None else self._sources_table.iloc[at]
 
     def event_positions(self, event_ids) -> np.ndarray:
         """Positions of the events with these ids (ids not in the table are left out)."""

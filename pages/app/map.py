@@ -19,7 +19,6 @@ if not problems_panel(
     st.stop()
 
 events, cards = view.events, view.cards
-sources = data.tables["sources"].set_index("source_id")
 all_events = data.tables["events"]
 st.metric("Events in range", len(events))
 
@@ -33,14 +32,15 @@ for col, card in zip(st.columns(len(cards)), cards.values(), strict=True):
         if card.why_unknown:
             st.write(f"Unknown: {card.why_unknown}.")
         if iv.evidence and iv.status != "unknown":
-            ev = all_events[all_events["event_id"].eq(iv.evidence[-1])].iloc[0]
             eid = iv.evidence[-1]
+            # Looked up by position (the dataset's index of ids), not by comparing every event's id.
+            ev = all_events.iloc[int(data.selection.event_positions([eid])[0])]
             st.markdown(f"Since {show_date(iv.start, iv.precision)}, per event [{eid}]({record_link('event', eid)}):")
             st.caption(md_escape(ev["summary"]))
-            sid = ev["source_ids"].split(";")[0]
-            url = safe_url(sources.loc[sid, "url"]) if sid in sources.index else None
+            source = data.selection.source_of(ev["source_ids"].split(";")[0])
+            url = safe_url(source["url"]) if source is not None else None
             if url:
-                st.link_button(f"Source: {sources.loc[sid, 'publisher']}", url)
+                st.link_button(f"Source: {source['publisher']}", url)
         elif not card.why_unknown:
             st.write("No event in the record sets a status on this date.")
 
