@@ -157,6 +157,23 @@ class Selection:
         self._event_sources = np.asarray(flat, np.int64)
         self._event_offsets = np.asarray(offsets, np.int64)
         self._event_position = {e: i for i, e in enumerate(tables["events"]["event_id"].tolist())}
+        # Each statement's source and each road's courses' sources, as positions; and each
+        # source's place in source_id order, so a view's sources are sorted without a sort of frames.
+        cited = tables["statements"]["source_id"].tolist()
+        self._statement_sources = np.asarray(
+            [self.source_position.get(s, -1) if isinstance(s, str) else -1 for s in cited], np.int64
+        )
+        courses: dict[str, list[int]] = {}
+        alignments = tables["alignments"]
+        for road, cell in zip(alignments["route_id"].tolist(), alignments["source_ids"].tolist(), strict=True):
+            if isinstance(cell, str):
+                courses.setdefault(road, []).extend(
+                    self.source_position[s] for s in cell.split(";") if s in self.source_position
+                )
+        self._course_sources = {road: np.asarray(found, np.int64) for road, found in courses.items()}
+        # Missing ids (a table that failed its checks) last, as a sort of the frame puts them.
+        order = sorted(range(len(sources)), key=lambda i: (not isinstance(sources[i], str), str(sources[i])))
+        self._source_rank = np.argsort(np.asarray(order, np.int64), kind="stable")
 
     def event_mask(self, start: dt.date, end: dt.date, roads: Sequence[str], types: Sequence[str]) -> np.ndarray:
         """:func:`routestatus.filters.filter_events`' rows as a mask: in range, on a road (or both/none), of a type."""
@@ -187,6 +204,18 @@ class Selection:
         index = np.repeat(lo - before, lengths) + np.arange(int(lengths.sum()))
         found = self._event_sources[index]
         return np.unique(found[found >= 0])
+
+    def sources_cited(self, events: np.ndarray, statements: np.ndarray, roads: Sequence[str]) -> np.ndarray:
+        """Positions of the sources cited by these events and statements (positions) and the roads' courses.
+
+        Each source once, in the order of its ``source_id`` (as the sources of a view are shown).
+        """
+        cited = [self.sources_of_events(np.asarray(events, np.int64))]
+        cited += [self._course_sources.get(road, np.zeros(0, np.int64)) for road in roads]
+        by_statement = self._statement_sources[np.asarray(statements, np.int64)]
+        cited.append(by_statement[by_statement >= 0])
+        found = np.unique(np.concatenate(cited))
+        return found[np.argsort(self._source_rank[found], kind="stable")]
 
     def source_of(self, source_id: str) -> pd.Series | None:
         """The sources table's row of ``source_id``, or None when there is none."""

@@ -593,17 +593,12 @@ class View:
     def sources(self) -> pd.DataFrame:
         """Sources cited by the rows shown, by the events behind the intervals, or by the shown roads' courses."""
         selection = self.data.selection
-        evidence = self.status_intervals["evidence_event_ids"].dropna().str.split(";").explode()
+        evidence = {e for road in self.choice.shown_roads for iv in self.clipped[road] for e in iv.evidence}
         # The events shown and the events behind the intervals, as positions; their sources at once.
         events = np.union1d(np.flatnonzero(self._event_keep), selection.event_positions(evidence))
-        cited = selection.sources_of_events(events).tolist()
-        alignments = self.data.tables["alignments"]
-        by_id = selection.source_position
-        for cell in alignments.loc[alignments["route_id"].isin(self.choice.shown_roads), "source_ids"].dropna():
-            cited += [by_id[s] for s in cell.split(";") if s in by_id]
-        cited += [by_id[s] for s in self.statements["source_id"].dropna().unique() if s in by_id]
-        sources = self.data.tables["sources"]
-        return sources.iloc[np.unique(np.asarray(cited, np.int64))].sort_values("source_id")
+        statements = self.data.tables["statements"].index.get_indexer(self.statements.index)
+        cited = selection.sources_cited(events, statements, self.choice.shown_roads)
+        return self.data.tables["sources"].iloc[cited]
 
     @cached_property
     def cards(self) -> dict[str, Card]:
