@@ -40,11 +40,12 @@ class Worded:
         positions = np.asarray(positions, np.int64)
         if not len(positions):
             return self._make(self._whole.iloc[:0]).reset_index(drop=True)
-        numbers = np.unique(positions // BLOCK)
+        numbers = np.unique(positions // BLOCK).tolist()
         with self._lock:
-            self._word([int(b) for b in numbers if int(b) not in self._blocks])
+            missing = [b for b in numbers if b not in self._blocks]
+            fresh = self._word(missing)
             parts = []
-            for b in numbers.tolist():
+            for b in numbers:
                 self._blocks.move_to_end(b)
                 parts.append(self._blocks[b])
             while len(self._blocks) > max(KEPT_BLOCKS, len(numbers)):
@@ -53,13 +54,16 @@ class Worded:
         lengths = np.fromiter((len(p) for p in parts), np.int64, len(parts))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         at = starts[np.searchsorted(numbers, positions // BLOCK)] + positions % BLOCK
-        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        if len(missing) == len(numbers):
+            frame = fresh  # every block was just worded, in this order: no need to join them again
+        else:
+            frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
         return frame.iloc[at].reset_index(drop=True)
 
-    def _word(self, missing: list[int]) -> None:
-        """Word the blocks numbered ``missing`` in one call of ``make`` and keep them."""
+    def _word(self, missing: list[int]) -> pd.DataFrame | None:
+        """Word the blocks numbered ``missing`` in one call of ``make``, keep them, and return them joined."""
         if not missing:
-            return
+            return None
         n = len(self._whole)
         ranges = [np.arange(b * BLOCK, min((b + 1) * BLOCK, n)) for b in missing]
         worded = self._make(self._whole.iloc[np.concatenate(ranges)]).reset_index(drop=True)
@@ -67,3 +71,4 @@ class Worded:
         for b, rows in zip(missing, ranges, strict=True):
             self._blocks[b] = worded.iloc[first : first + len(rows)].reset_index(drop=True)
             first += len(rows)
+        return worded
