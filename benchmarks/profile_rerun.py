@@ -7,6 +7,13 @@ so the profiler is switched on inside that thread.
 
     python benchmarks/profile_rerun.py --events 100000 --page timeline
     python benchmarks/profile_rerun.py --root /tmp/rs-100k --page all --top 20 --everything
+    python benchmarks/profile_rerun.py --events curated --page all --split --runs 8
+
+``--split`` prints, per page, the share of the reruns' time spent inside the Streamlit
+commands the pages call (every ``st.*`` command goes through Streamlit's
+``gather_metrics`` wrapper, whose outermost calls are summed, serialization included)
+and the share left to the rest: the project's code and the pandas, numpy and plotly calls
+it makes.
 """
 
 from __future__ import annotations
@@ -77,6 +84,17 @@ def profile_page(root: Path, page: str, runs: int) -> tuple[pstats.Stats, list[f
     return pstats.Stats(profiler, stream=io.StringIO()), times
 
 
+def split(stats: pstats.Stats) -> tuple[float, float]:
+    """Seconds of the profiled reruns in all, and in Streamlit's commands (outermost calls only)."""
+    total = commands = 0.0
+    for (file, _, name), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if name == "_run_script_thread" and file.endswith("local_script_runner.py"):
+            total += cumulative
+        elif name == "wrapped_func" and file.endswith("metrics_util.py"):
+            commands += cumulative  # cProfile counts a recursive function's outermost calls only
+    return total, commands
+
+
 def report(stats: pstats.Stats, top: int, everything: bool) -> str:
     """The top entries by cumulative time (the project's own unless ``everything``)."""
     out = io.StringIO()
@@ -98,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="profiled reruns per page (default 3)")
     parser.add_argument("--top", type=int, default=15, help="entries to print (default 15)")
     parser.add_argument("--everything", action="store_true", help="rank every function, not only the project's")
+    parser.add_argument("--split", action="store_true", help="print only the share in Streamlit's commands per page")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="routestatus-profile-") as tmp:
         root = args.root
@@ -105,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
             root = generate(Path(tmp) / "data", args.events if args.events == "curated" else int(args.events))
         for page in PAGES if args.page == "all" else [args.page]:
             stats, times = profile_page(root, page, args.runs)
+            if args.split:
+                total, commands = split(stats)
+                print(
+                    f"{page}: {commands / total:.0%} in Streamlit's commands, {1 - commands / total:.0%} the rest "
+                    f"({total:.2f} s over {args.runs} reruns under the profiler)"
+                )
+                continue
             shown = ", ".join(f"{t:.2f}" for t in times)
             print(f"== {page}: {args.runs} reruns under the profiler, {shown} s ==")
             print(report(stats, args.top, args.everything))
