@@ -81,6 +81,8 @@ def filter_statements(statements: pd.DataFrame, f) -> pd.DataFrame:
 
 def filter_people(statements: pd.DataFrame, organisations: Sequence[str], speakers: Sequence[str]) -> pd.DataFrame:
     """Statements by any of ``organisations`` and any of ``speakers``; an empty choice keeps all."""
+    if not organisations and not speakers:
+        return statements  # the same rows (frames here are never changed in place)
     keep = pd.Series(True, index=statements.index)
     if organisations:
         keep &= statements["organisation"].isin(organisations)
