@@ -58,7 +58,9 @@ class Worded:
             frame = fresh  # every block was just worded, in this order: no need to join them again
         else:
             frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-        return frame.iloc[at].reset_index(drop=True)
+        out = frame.iloc[at]  # a new frame: its index is set in place, not copied again by reset_index
+        out.index = pd.RangeIndex(len(out))
+        return out
 
     def _word(self, missing: list[int]) -> pd.DataFrame | None:
         """Word the blocks numbered ``missing`` in one call of ``make``, keep them, and return them joined."""
