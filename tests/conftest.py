@@ -15,6 +15,17 @@ def data() -> Dataset:
     return loaded
 
 
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> Dataset:
+    """3,000 events made by the benchmarks' generator: month-precision and multi-day events, many places."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_generate", PROJECT_ROOT / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return load_dataset(Root(module.generate(tmp_path_factory.mktemp("gen") / "data", 3000, seed=3)))
+
+
 @pytest.fixture
 def root(tmp_path: Path) -> Root:
     """A private copy of the project's data/, geo/ and seeds/ that a test may damage."""

@@ -7,28 +7,14 @@ rows, their order and their index labels must be the same.
 """
 
 import datetime as dt
-import importlib.util
 import random
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from routestatus.filters import filter_events, filter_statements
-from routestatus.load import load_dataset
-from routestatus.paths import Root
 from routestatus.status import ROADS, build_intervals
 from routestatus.view import View, parse
-
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("bench_generate_selection", BENCH / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return load_dataset(Root(module.generate(tmp_path_factory.mktemp("gen") / "data", 3000, seed=3)))
 
 
 def _choices(data, n, seed):

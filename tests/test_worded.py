@@ -7,32 +7,18 @@ function called on that page's rows.
 """
 
 import datetime as dt
-import importlib.util
 import random
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from routestatus import worded
-from routestatus.load import load_dataset
 from routestatus.page_tables import event_list, events_table, said_table, statement_list, statements_table
-from routestatus.paths import Root
 from routestatus.status import ROADS, build_intervals
 from routestatus.view import View, parse
 from routestatus.worded import Worded
-
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("bench_generate_worded", BENCH / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return load_dataset(Root(module.generate(tmp_path_factory.mktemp("gen") / "data", 3000, seed=5)))
 
 
 def _views(data, n, seed):
