@@ -11,9 +11,9 @@ so the profiler is switched on inside that thread.
 
 ``--split`` prints, per page, the share of the reruns' time spent inside the Streamlit
 commands the pages call (every ``st.*`` command goes through Streamlit's
-``gather_metrics`` wrapper, whose outermost calls are summed, serialization included)
-and the share left to the rest: the project's code and the pandas, numpy and plotly calls
-it makes.
+``gather_metrics`` wrapper, whose outermost calls are summed, serialization included),
+the share in the rest of the script (the project's code and the pandas, numpy and plotly
+calls it makes), and the share outside the script (Streamlit running it).
 """
 
 from __future__ import annotations
@@ -84,15 +84,21 @@ def profile_page(root: Path, page: str, runs: int) -> tuple[pstats.Stats, list[f
     return pstats.Stats(profiler, stream=io.StringIO()), times
 
 
-def split(stats: pstats.Stats) -> tuple[float, float]:
-    """Seconds of the profiled reruns in all, and in Streamlit's commands (outermost calls only)."""
-    total = commands = 0.0
+def split(stats: pstats.Stats) -> tuple[float, float, float]:
+    """Seconds of the profiled reruns: in all, in the script's code, in Streamlit's commands.
+
+    Commands are counted by their outermost calls only (cProfile's cumulative time of a
+    recursive function); what is in all but not in the script is Streamlit running it.
+    """
+    total = script = commands = 0.0
     for (file, _, name), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
         if name == "_run_script_thread" and file.endswith("local_script_runner.py"):
             total += cumulative
+        elif name == "code_to_exec" and file.endswith("script_runner.py"):
+            script += cumulative  # the script's code, from its first line to its last
         elif name == "wrapped_func" and file.endswith("metrics_util.py"):
-            commands += cumulative  # cProfile counts a recursive function's outermost calls only
-    return total, commands
+            commands += cumulative
+    return total, script, commands
 
 
 def report(stats: pstats.Stats, top: int, everything: bool) -> str:
@@ -125,10 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         for page in PAGES if args.page == "all" else [args.page]:
             stats, times = profile_page(root, page, args.runs)
             if args.split:
-                total, commands = split(stats)
+                total, script, commands = split(stats)
                 print(
-                    f"{page}: {commands / total:.0%} in Streamlit's commands, {1 - commands / total:.0%} the rest "
-                    f"({total:.2f} s over {args.runs} reruns under the profiler)"
+                    f"{page}: {commands / total:.0%} in Streamlit's commands, {(script - commands) / total:.0%} "
+                    f"the project's code and the calls it makes, {(total - script) / total:.0%} Streamlit running "
+                    f"the script ({total:.2f} s over {args.runs} reruns under the profiler)"
                 )
                 continue
             shown = ", ".join(f"{t:.2f}" for t in times)
