@@ -58,8 +58,11 @@ class Worded:
             frame = fresh  # every block was just worded, in this order: no need to join them again
         else:
             frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-        out = frame.iloc[at]  # a new frame: its index is set in place, not copied again by reset_index
-        out.index = pd.RangeIndex(len(out))
+        if at[-1] - at[0] + 1 == len(at) and (len(at) < 2 or bool((np.diff(at) == 1).all())):
+            out = frame.iloc[int(at[0]) : int(at[-1]) + 1]  # one run of rows: a slice, no copy
+        else:
+            out = frame.iloc[at]
+        out.index = pd.RangeIndex(len(out))  # a new frame object: the kept one keeps its index
         return out
 
     def _word(self, missing: list[int]) -> pd.DataFrame | None:
@@ -67,10 +70,21 @@ class Worded:
         if not missing:
             return None
         n = len(self._whole)
-        ranges = [np.arange(b * BLOCK, min((b + 1) * BLOCK, n)) for b in missing]
-        worded = self._make(self._whole.iloc[np.concatenate(ranges)]).reset_index(drop=True)
+        sizes = [min((b + 1) * BLOCK, n) - b * BLOCK for b in missing]
+        if missing[-1] - missing[0] == len(missing) - 1:
+            # Consecutive blocks (the usual page): a slice of the table, which copies nothing;
+            # a take copies every column, though the words need only a few.
+            rows = self._whole.iloc[missing[0] * BLOCK : missing[0] * BLOCK + sum(sizes)]
+        else:
+            rows = self._whole.iloc[
+                np.concatenate([np.arange(b * BLOCK, b * BLOCK + k) for b, k in zip(missing, sizes, strict=True)])
+            ]
+        worded = self._make(rows)
+        worded.index = pd.RangeIndex(len(worded))
         first = 0
-        for b, rows in zip(missing, ranges, strict=True):
-            self._blocks[b] = worded.iloc[first : first + len(rows)].reset_index(drop=True)
-            first += len(rows)
+        for b, k in zip(missing, sizes, strict=True):
+            block = worded.iloc[first : first + k]
+            block.index = pd.RangeIndex(k)
+            self._blocks[b] = block
+            first += k
         return worded
