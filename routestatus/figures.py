@@ -40,16 +40,13 @@ HOVER_EVENTS = 5  # events listed in a place's hover text; the rest are counted
 def _hover_lines(events: pd.DataFrame, rows: list[int]) -> list[str]:
     """One line per event at positions ``rows``: id, date at its precision, summary as plain text.
 
-    Each column is taken at those rows alone, not the whole frame (which would copy every column).
+    Only the four columns a line needs, at those rows (a take of the whole frame copies every column).
     """
-
-    def at(column: str) -> pd.Series:
-        return events[column].iloc[rows]
-
-    days = show_dates(at("date_start"), at("date_precision"))
+    part = events[["event_id", "date_start", "date_precision", "summary"]].iloc[rows]
+    days = show_dates(part["date_start"], part["date_precision"])
     return [
         f"{i} {d}: {plot_text(t)}"
-        for i, d, t in zip(at("event_id").tolist(), days, at("summary").tolist(), strict=True)
+        for i, d, t in zip(part["event_id"].tolist(), days, part["summary"].tolist(), strict=True)
     ]
 
 
@@ -108,25 +105,29 @@ def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.
     With ``since`` (the range's first day), an event that began earlier (it lasts into the
     range, or is dated only to its month) is marked on that day, and its hover says so.
     """
-    unit = "day" if events["date_start"].nunique() <= DAY_MARKS_MAX else "week"
-    # Roads and types compared as Arrow text and codes: turning whole columns into Python
-    # strings cost more than the marks themselves on a large range.
-    route = events["route_id"]
-    both = route.eq("both").fillna(False).to_numpy(bool)
+    starts = events["date_start"].to_numpy("datetime64[us]")
+    unit = "day" if len(np.unique(starts[~np.isnat(starts)])) <= DAY_MARKS_MAX else "week"
+    # Roads and types as codes, each column factorized once: turning whole columns into
+    # Python strings, or comparing them once per lane, cost more than the marks themselves.
+    route_codes, route_names = pd.factorize(events["route_id"])
+    code_of = {name: i for i, name in enumerate(route_names)}
+    both = route_codes == code_of.get("both", -2)
     type_codes, type_names = pd.factorize(events["event_type"])
     names = [*type_names, None]  # code -1 (no type) reads as None
-    days = events["date_start"].to_numpy()
+    days = starts
     if unit == "week":
-        days = days - pd.to_timedelta(events["date_start"].dt.day_of_week, unit="D").to_numpy()
+        # Back to the Monday: 1970-01-01, day 0, was a Thursday (day_of_week 3).
+        whole = days.astype("datetime64[D]")
+        days = (whole - ((whole.astype(np.int64) + 3) % 7)).astype("datetime64[us]")
     early = np.zeros(len(days), dtype=bool)
     if since is not None:
         # Moving the early ones up to the first day keeps the rows in date order, so runs stay runs.
         first = np.datetime64(pd.Timestamp(since), "us")
-        early = events["date_start"].to_numpy() < first
+        early = starts < first
         days = np.maximum(days, first)
     runs = []  # (lane, first row, count)
     for lane in (*ROADS, "none"):
-        on_lane = route.eq(lane).fillna(False).to_numpy(bool)
+        on_lane = route_codes == code_of.get(lane, -2)
         rows = np.flatnonzero(on_lane | both) if lane in ROADS else np.flatnonzero(on_lane)
         if len(rows):
             starts = np.flatnonzero(np.r_[True, days[rows][1:] != days[rows][:-1]])
