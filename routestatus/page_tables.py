@@ -26,6 +26,16 @@ def _first_url(ids: str, urls: dict[str, str]) -> str | None:
     return None
 
 
+def _first_urls(cells: pd.Series, urls: dict[str, str]) -> list[str | None]:
+    """:func:`_first_url` of each cell (None for a missing one), worked out once per distinct cell.
+
+    Many rows cite the same sources; the cells as a list, not iterated as Arrow values.
+    """
+    values = cells.tolist()
+    first = {c: _first_url(c, urls) for c in set(values) if isinstance(c, str)}
+    return [first.get(c) if isinstance(c, str) else None for c in values]
+
+
 def record_link(kind: str, record_id: str) -> str:
     """The link that opens one record (``kind`` ``event`` or ``statement``), e.g. ``./?event=E025``.
 
@@ -39,7 +49,7 @@ def event_list(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     names = places.set_index("place_id")["name_en"]
     return pd.DataFrame(
         {
-            "record": [record_link("event", e) for e in events["event_id"]],
+            "record": [record_link("event", e) for e in events["event_id"].tolist()],
             "event_id": events["event_id"],
             "date": show_dates(events["date_start"], events["date_precision"]),
             "event_type": events["event_type"].map(type_label),
@@ -56,7 +66,7 @@ def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "event_id": events["event_id"],
-            "record": [record_link("event", i) for i in events["event_id"]],
+            "record": [record_link("event", i) for i in events["event_id"].tolist()],
             "date": show_dates(events["date_start"], events["date_precision"]),
             "date_end": show_dates(events["date_end"], events["date_precision"]),
             "date_precision": events["date_precision"],
@@ -65,7 +75,7 @@ def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
             "event_type": events["event_type"],
             "status_after": events["status_after"].map(STATUS_LABELS).fillna(""),
             "summary": events["summary"],
-            "source": [_first_url(s, urls) for s in events["source_ids"]],
+            "source": _first_urls(events["source_ids"], urls),
             "source_ids": events["source_ids"],
             "confidence": events["confidence"],
             "notes": events["notes"].fillna(""),
@@ -128,7 +138,7 @@ def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: di
     verdicts = verdicts or {}
     checks = [
         quote_check_words(pd.notna(a), verdicts.get(sid))
-        for a, sid in zip(ids.map(src["archived_copy"]), statements["statement_id"], strict=True)
+        for a, sid in zip(ids.map(src["archived_copy"]).tolist(), statements["statement_id"].tolist(), strict=True)
     ]
     return pd.DataFrame(
         {
@@ -167,7 +177,7 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
     return pd.DataFrame(
         {
             "statement_id": statements["statement_id"],
-            "record": [record_link("statement", i) for i in statements["statement_id"]],
+            "record": [record_link("statement", i) for i in statements["statement_id"].tolist()],
             "date": show_dates(statements["date"], statements["date_precision"]),
             "date_precision": statements["date_precision"],
             "date_basis": statements["date_basis"],
@@ -181,7 +191,8 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
             "quote": statements["quote"],
             "language": statements["language"],
             "quote_check": [
-                quote_check(a, verdicts.get(sid)) for a, sid in zip(archived, statements["statement_id"], strict=True)
+                quote_check(a, verdicts.get(sid))
+                for a, sid in zip(archived.tolist(), statements["statement_id"].tolist(), strict=True)
             ],
             "source": statements["source_id"].map(src["url"]).map(safe_url),
             "source_id": statements["source_id"],
@@ -225,7 +236,7 @@ def said_table(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "statement_id": rows["statement_id"],
-            "record": [record_link("statement", sid) for sid in rows["statement_id"]],
+            "record": [record_link("statement", sid) for sid in rows["statement_id"].tolist()],
             "date": rows["date"].dt.strftime("%Y-%m-%d"),
             "road": rows["route_id"].map(ROAD_LABELS),
             "organisation": rows["organisation"],
@@ -233,8 +244,8 @@ def said_table(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
             "claim": rows["claim"],
             "recorded status": rows["recorded_status"].map(STATUS_LABELS),
             "comparison": rows["comparison"],
-            "statement source": [_first_url(s, urls) for s in rows["statement_source_id"]],
+            "statement source": _first_urls(rows["statement_source_id"], urls),
             "evidence": rows["evidence_event_ids"].fillna(""),
-            "record source": [_first_url(s, urls) if isinstance(s, str) else None for s in rows["evidence_source_ids"]],
+            "record source": _first_urls(rows["evidence_source_ids"], urls),
         }
     ).reset_index(drop=True)
