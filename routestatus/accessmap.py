@@ -481,7 +481,9 @@ def _site_ids(places: pd.DataFrame) -> set[str]:
 
 
 # Parts of the map that depend only on the layers and a few choices, kept per layers object
-# (compared by identity): traces are plain dicts that figure() and plotly only ever copy.
+# (compared by identity, so a session never gets another dataset's): traces are plain dicts
+# that figure() and plotly only ever copy. Entries of other layers (data loaded anew) are
+# dropped when a new one is made, so none of an older dataset's is kept alive.
 _KEPT: dict[tuple, tuple[MapLayers, object]] = {}
 KEPT_MAX = 64  # entries; past this the store starts again (languages x active sets seen)
 
@@ -490,11 +492,15 @@ def _kept(layers: MapLayers, key: tuple, make):
     """``make()``, kept for ``layers`` and ``key``."""
     full = (id(layers), *key)
     hit = _KEPT.get(full)
-    if hit is None or hit[0] is not layers:
-        if len(_KEPT) >= KEPT_MAX:
-            _KEPT.clear()
-        hit = _KEPT[full] = (layers, make())
-    return hit[1]
+    if hit is not None and hit[0] is layers:
+        return hit[1]
+    full_store = len(_KEPT) >= KEPT_MAX
+    for other, (owner, _) in list(_KEPT.items()):  # a copy: other sessions' threads add entries too
+        if full_store or owner is not layers:
+            _KEPT.pop(other, None)
+    value = make()
+    _KEPT[full] = (layers, value)
+    return value
 
 
 @functools.cache

@@ -157,3 +157,29 @@ def test_a_range_whose_events_have_no_place_draws_the_map_without_event_marks():
     spec, at = map_spec(**{"from": "2021-01-13", "to": "2021-10-31"})
     assert traces(spec, "events") == [] and traces(spec, "road")
     assert at.metric[0].value == str(len(in_range))
+
+
+def test_parts_kept_for_one_map_layers_are_dropped_when_other_layers_are_drawn(data):
+    import copy
+
+    import plotly.io as pio
+
+    from routestatus import accessmap
+    from routestatus.status import build_intervals
+    from routestatus.view import View
+
+    view = View.default(data, build_intervals(data.tables["events"]))
+    statuses = {road: card.interval for road, card in view.cards.items()}
+
+    def drawn(layers):
+        fig = accessmap.access_map(
+            layers, view.choice.shown_roads, statuses, view.choice.day, view.events, data.tables["events"]
+        )
+        return pio.to_json(fig.to_dict(), validate=False)
+
+    old, new = data.map_layers, copy.copy(data.map_layers)  # the same layers, as data loaded anew
+    first = drawn(old)
+    assert any(owner is old for owner, _ in accessmap._KEPT.values())
+    assert drawn(new) == first
+    assert all(owner is new for owner, _ in accessmap._KEPT.values())  # nothing keeps the old ones alive
+    assert drawn(new) == first
