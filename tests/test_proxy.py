@@ -365,11 +365,16 @@ def test_a_replica_killed_mid_run(tmp_path):
 
 def _kill_mid_run(proxied: Proxied) -> None:
     views = [_view(i) for i in range(TABS_KILLED)]
-    tabs = [Tab(proxied) for _ in views]
-    for tab in tabs:
-        assert tab.load().status == 200
-    # Where each tab lives: its page's request, logged as soon as it was answered.
-    home = {tab.cookie: replicas_of(proxied, tab.cookie) for tab in tabs}
+    # Where each tab lives: its page's request, logged as soon as it was answered. Under a
+    # heavy load nginx may have passed a page request on to the other replica (a failed
+    # attempt, proxy_next_upstream), which leaves a tab with two; new tabs are opened then.
+    for _ in range(3):
+        tabs = [Tab(proxied) for _ in views]
+        for tab in tabs:
+            assert tab.load().status == 200
+        home = {tab.cookie: replicas_of(proxied, tab.cookie) for tab in tabs}
+        if all(len(ports) == 1 for ports in home.values()):
+            break
     assert all(len(ports) == 1 for ports in home.values()), home
     home = {key: ports.pop() for key, ports in home.items()}
     assert len(set(home.values())) == 2, f"all {TABS_KILLED} tabs on one replica: {home}"
