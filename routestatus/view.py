@@ -549,6 +549,16 @@ class View:
         return self._searched("events", selection.event_mask(c.start, c.end, c.shown_roads, c.event_types))
 
     @cached_property
+    def _event_positions(self) -> np.ndarray:
+        """The positions in the events table of :attr:`events`' rows."""
+        return np.flatnonzero(self._event_keep)
+
+    @cached_property
+    def _statement_positions(self) -> np.ndarray:
+        """The positions in the statements table of :attr:`statements`' rows."""
+        return self.data.tables["statements"].index.get_indexer(self.statements.index)
+
+    @cached_property
     def statements_in_range(self) -> pd.DataFrame:
         """Statements in range that name a shown road or none and hold the words searched for.
 
@@ -595,9 +605,8 @@ class View:
         selection = self.data.selection
         evidence = {e for road in self.choice.shown_roads for iv in self.clipped[road] for e in iv.evidence}
         # The events shown and the events behind the intervals, as positions; their sources at once.
-        events = np.union1d(np.flatnonzero(self._event_keep), selection.event_positions(evidence))
-        statements = self.data.tables["statements"].index.get_indexer(self.statements.index)
-        cited = selection.sources_cited(events, statements, self.choice.shown_roads)
+        events = np.union1d(self._event_positions, selection.event_positions(evidence))
+        cited = selection.sources_cited(events, self._statement_positions, self.choice.shown_roads)
         return self.data.tables["sources"].iloc[cited]
 
     @cached_property
@@ -643,8 +652,7 @@ class View:
             return typed(SAID_VS_PASSED, frame), frame["_row"].to_numpy(np.int64)
 
         whole, rows = data.selection.kept("said_vs_passed", intervals, every_statement)
-        shown = data.tables["statements"].index.get_indexer(self.statements.index)
-        keep = np.isin(rows, shown) & whole["route_id"].isin(self.choice.shown_roads).to_numpy(bool)
+        keep = np.isin(rows, self._statement_positions) & whole["route_id"].isin(self.choice.shown_roads).to_numpy(bool)
         return whole, keep
 
     def _positions(self, name: str) -> tuple[pd.DataFrame, np.ndarray] | None:
@@ -654,9 +662,9 @@ class View:
         """
         tables = self.data.tables
         if name == "events":
-            return tables["events"], np.flatnonzero(self._event_keep)
+            return tables["events"], self._event_positions
         if name == "statements":
-            return tables["statements"], tables["statements"].index.get_indexer(self.statements.index)
+            return tables["statements"], self._statement_positions
         if name == "said_vs_passed":
             whole, keep = self._said
             return whole, np.flatnonzero(keep)
