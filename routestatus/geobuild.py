@@ -11,8 +11,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-
 PLACE_PROPERTIES = [
     "place_id",
     "kind",
@@ -75,6 +73,8 @@ def routes_features(
 
 def write_features(features: list[dict[str, Any]], path: Path) -> None:
     """Write features as RFC 7946 GeoJSON, 6 decimals, one feature per line (via GDAL)."""
+    import geopandas as gpd  # here, not at the top: validate imports this module, and only writing needs GDAL
+
     frame = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
     # from_features puts geometry first; keep the declared property order for stable diffs.
     columns = list(features[0]["properties"]) if features else []

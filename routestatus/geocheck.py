@@ -13,9 +13,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import shape
-from shapely.validation import explain_validity
-
 from routestatus.problems import Problem
 
 Bbox = tuple[float, float, float, float]
@@ -158,6 +155,10 @@ def _check_positions(geom: dict[str, Any], name: str, line: int, where: str, bbo
 
 
 def _check_shape(geom: dict[str, Any], name: str, line: int, where: str) -> list[Problem]:
+    # Imported here: only validate draws a shape, and a start from the disk cache never does.
+    from shapely.geometry import shape
+    from shapely.validation import explain_validity
+
     try:
         shp = shape(geom)
     except Exception as err:  # shapely raises several types for malformed input

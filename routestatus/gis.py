@@ -23,7 +23,6 @@ import tempfile
 import threading
 from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,51 +32,9 @@ import pyarrow as pa
 import pyogrio
 import shapely
 
+from routestatus.gisfiles import CRS, GPKG_FILE, LAYERS
 from routestatus.view import View
 
-CRS = "EPSG:4326"
-GPKG_FILE = "map.gpkg"
-
-
-@dataclass(frozen=True)
-class Layer:
-    """One layer: its name, geometry type and what a feature of it is, in words."""
-
-    name: str
-    geometry: str
-    holds: str
-
-    @property
-    def geojson_file(self) -> str:
-        """The layer's own GeoJSON file in a snapshot."""
-        return f"map_{self.name}.geojson"
-
-
-LAYERS = (
-    Layer(
-        "roads",
-        "LineString",
-        "every course of each chosen road, with every column of data/alignments.csv",
-    ),
-    Layer(
-        "status_segments",
-        "LineString",
-        "one line per road course and status interval of the range, as in status_intervals.csv with the "
-        "course's alignment_id and the evidence's sources (a status that lasted across a change of course gives "
-        "one line per course, cut to the days that course was in use)",
-    ),
-    Layer(
-        "places",
-        "Point",
-        "every place and site, with every column of data/places.csv (its kind, its names in English, Armenian, "
-        "Azerbaijani and Russian, and where its coordinates come from)",
-    ),
-    Layer(
-        "events",
-        "Point",
-        "the events of events.csv that name a place, with every column of events.csv, drawn at that place",
-    ),
-)
 SEGMENT_COLUMNS = (
     "route_id",
     "alignment_id",

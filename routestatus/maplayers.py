@@ -8,13 +8,14 @@ figure to the work that depends on the filters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
-from shapely.geometry import box
-from shapely.ops import polylabel
 
 from routestatus.textsafe import plot_text
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,9 @@ def map_layers(routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame, boundaries: g
 
 
 NAME_COLUMNS = ("name_en", "name_hy", "name_az", "name_ru")
-# The region the map opens on (see routestatus.accessmap); a country's label sits inside it.
-REGION = box(46.15, 39.40, 47.15, 40.10)
+# The region the map opens on (see routestatus.accessmap), as west, south, east, north; a
+# country's label sits inside it.
+REGION = (46.15, 39.40, 47.15, 40.10)
 
 
 def _country_labels(
@@ -121,7 +123,13 @@ def _country_labels(
     """A label point for each country that reaches into the map's region, inside both and clear of the roads."""
     if boundaries is None or "name" not in boundaries:
         return ()
-    clear = REGION.difference(routes.geometry.union_all().buffer(0.1)) if len(routes) else REGION
+    # Imported here, as only a fresh load draws the layers; a dataset read from the disk
+    # cache already holds them, and its start then never loads shapely.
+    from shapely.geometry import box
+    from shapely.ops import polylabel
+
+    region = box(*REGION)
+    clear = region.difference(routes.geometry.union_all().buffer(0.1)) if len(routes) else region
     out = []
     for name, geom in zip(boundaries["name"], boundaries.geometry, strict=True):
         part = geom.intersection(clear) if geom is not None else None

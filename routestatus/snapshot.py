@@ -22,7 +22,7 @@ import pandas as pd
 from routestatus import __version__
 from routestatus.citation import view_citation
 from routestatus.export import NEUTRALISING_RULE, csv_bytes, read_csv_bytes
-from routestatus.gis import GPKG_FILE, LAYERS, gis_files
+from routestatus.gisfiles import GPKG_FILE, LAYERS
 from routestatus.load import Dataset
 from routestatus.paths import PROJECT_ROOT
 from routestatus.schema import Schema, load_schema
@@ -157,6 +157,9 @@ def snapshot_zip(view: View, generated_at: dt.datetime | None = None, base_url: 
         files["routes.geojson"] = _routes_layer(data.geo_files["routes.geojson"], choice.shown_roads)
     if "places.geojson" in data.geo_files:
         files["places.geojson"] = data.geo_files["places.geojson"]
+    # Imported here, not at the top: GDAL, geopandas and shapely load only when a snapshot is made.
+    from routestatus.gis import gis_files
+
     gis, layers = gis_files(view, when.date(), tables["events"])
     files.update(gis)
     features = {name: len(frame) for name, frame in layers.items()}

@@ -1,5 +1,8 @@
 """The disk cache of loaded datasets: a hit equals a fresh load, and any change or fault misses."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -8,7 +11,7 @@ import pytest
 from routestatus import diskcache
 from routestatus.diskcache import CACHE_ENV, KEEP, SUFFIX, cache_dir, load_cached
 from routestatus.load import Dataset, load_dataset
-from routestatus.paths import Root
+from routestatus.paths import Root, resolve_root
 from routestatus.problems import Problem
 from routestatus.validate import validate
 
@@ -196,3 +199,41 @@ def test_a_load_that_depends_on_more_than_its_files_is_not_stored(root, folder):
     sources.loc[0, "archived_copy"] = "../elsewhere.txt"
     outside = Dataset({**data.tables, "sources": sources}, data.report, map_layers=data.map_layers)
     assert not diskcache.reusable(root, outside)
+
+
+# A start served from the cache draws every page; the GIS libraries must still be absent, and a
+# snapshot must still load them. Run in a fresh interpreter, as this one has imported them.
+PAGES_FROM_CACHE = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120).run()
+for page in ("pages/app/map.py", "pages/app/timeline.py", "pages/app/statements.py", "pages/app/sources.py"):
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+heavy = ("geopandas", "pyogrio", "shapely", "pyproj")
+print(" ".join(m for m in heavy if m in sys.modules) or "-")
+from routestatus.diskcache import load_cached
+from routestatus.paths import resolve_root
+from routestatus.snapshot import snapshot_zip
+from routestatus.status import build_intervals
+from routestatus.view import View
+data = load_cached(resolve_root())
+snapshot_zip(View.default(data, build_intervals(data.tables["events"])))
+print(" ".join(m for m in heavy if m in sys.modules) or "-")
+"""
+
+
+def test_a_start_from_the_cache_loads_no_gis_library_until_a_snapshot(folder):
+    load_cached(resolve_root())
+    dashboard = Path(__file__).resolve().parents[1] / "dashboard.py"
+    done = subprocess.run(
+        [sys.executable, "-c", PAGES_FROM_CACHE, str(dashboard)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, CACHE_ENV: str(folder)},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    before, after = done.stdout.strip().splitlines()[-2:]
+    assert before == "-"
+    assert after == "geopandas pyogrio shapely pyproj"
