@@ -156,6 +156,9 @@ class Selection:
             offsets.append(len(flat))
         self._event_sources = np.asarray(flat, np.int64)
         self._event_offsets = np.asarray(offsets, np.int64)
+        # The event each entry of the flat array belongs to: the sources of any set of events
+        # are then one boolean index of the flat array, with no sort.
+        self._entry_event = np.repeat(np.arange(len(cells), dtype=np.int64), np.diff(self._event_offsets))
         self._event_position = {e: i for i, e in enumerate(tables["events"]["event_id"].tolist())}
         # Each statement's source and each road's courses' sources, as positions; and each
         # source's place in source_id order, so a view's sources are sorted without a sort of frames.
@@ -173,7 +176,8 @@ class Selection:
         self._course_sources = {road: np.asarray(found, np.int64) for road, found in courses.items()}
         # Missing ids (a table that failed its checks) last, as a sort of the frame puts them.
         order = sorted(range(len(sources)), key=lambda i: (not isinstance(sources[i], str), str(sources[i])))
-        self._source_rank = np.argsort(np.asarray(order, np.int64), kind="stable")
+        self._source_order = np.asarray(order, np.int64)
+        self._source_rank = np.argsort(self._source_order, kind="stable")
 
     def event_mask(self, start: dt.date, end: dt.date, roads: Sequence[str], types: Sequence[str]) -> np.ndarray:
         """:func:`routestatus.filters.filter_events`' rows as a mask: in range, on a road (or both/none), of a type."""
@@ -193,29 +197,30 @@ class Selection:
                 names |= self._names[road]
         return keep & names
 
-    def sources_of_events(self, positions: np.ndarray) -> np.ndarray:
-        """Positions in the sources table of the sources cited by the events at ``positions`` (unique, sorted)."""
-        if not len(positions):
-            return np.zeros(0, np.int64)
-        lo, hi = self._event_offsets[positions], self._event_offsets[positions + 1]
-        lengths = hi - lo
-        # Every offset lo..hi-1 of every chosen event, without a Python loop over the events.
-        before = np.cumsum(lengths) - lengths
-        index = np.repeat(lo - before, lengths) + np.arange(int(lengths.sum()))
-        found = self._event_sources[index]
-        return np.unique(found[found >= 0])
+    def _event_mask(self, events: np.ndarray) -> np.ndarray:
+        """``events`` (positions, or already a mask over the events table) as a mask."""
+        events = np.asarray(events)
+        if events.dtype == bool:
+            return events
+        mask = np.zeros(len(self._event_offsets) - 1, bool)
+        mask[events.astype(np.int64)] = True
+        return mask
 
     def sources_cited(self, events: np.ndarray, statements: np.ndarray, roads: Sequence[str]) -> np.ndarray:
-        """Positions of the sources cited by these events and statements (positions) and the roads' courses.
+        """Positions of the sources cited by these events and statements and by the roads' courses.
 
+        ``events`` are positions or a mask over the events table, ``statements`` positions.
         Each source once, in the order of its ``source_id`` (as the sources of a view are shown).
         """
-        cited = [self.sources_of_events(np.asarray(events, np.int64))]
+        found = self._event_sources[self._event_mask(events)[self._entry_event]]
+        cited = [found[found >= 0]]
         cited += [self._course_sources.get(road, np.zeros(0, np.int64)) for road in roads]
         by_statement = self._statement_sources[np.asarray(statements, np.int64)]
         cited.append(by_statement[by_statement >= 0])
-        found = np.unique(np.concatenate(cited))
-        return found[np.argsort(self._source_rank[found], kind="stable")]
+        # Marked by rank, then read in rank order: each source once, sorted, with no sort at all.
+        ranked = np.zeros(len(self._source_order), bool)
+        ranked[self._source_rank[np.concatenate(cited)]] = True
+        return self._source_order[np.flatnonzero(ranked)]
 
     def source_of(self, source_id: str) -> pd.Series | None:
         """The sources table's row of ``source_id``, or None when there is none."""
