@@ -204,7 +204,9 @@ MARK_EVENTS_SHOWN = 3  # events written out in a mark's hover, latest first; the
 MARK_IDS = 20  # a mark for more events than this carries its place and type, not every id
 
 
-def _event_marks(events: pd.DataFrame, layers: MapLayers, symbols: dict[str, str]) -> list[dict]:
+def _event_marks(
+    events: pd.DataFrame, layers: MapLayers, symbols: dict[str, str], texts: pd.DataFrame | None = None
+) -> list[dict]:
     """One trace per event type: a mark at each place with events of that type, sized by their number.
 
     Marks of different types at one place are set a little apart around it, so none hides
@@ -237,13 +239,14 @@ def _event_marks(events: pd.DataFrame, layers: MapLayers, symbols: dict[str, str
     carried = np.concatenate([order[s:e] for s, e, f in zip(starts, ends, few, strict=True) if f] or [rows[:0]])
     ids = events["event_id"]
     id_of = dict(zip(carried.tolist(), ids.iloc[carried].tolist(), strict=True))
-    # Only the columns a line needs, at the rows shown (a take of the whole frame copies every column).
-    days = show_dates(events["date_start"].iloc[shown], events["date_precision"].iloc[shown])
+    # Only the columns a line needs, at the rows shown (a take of the whole frame copies every
+    # column); from ``texts`` by the rows' labels when the events were given without them.
+    needed = ["date_start", "date_precision", "summary"]
+    written = texts[needed].iloc[events.index[shown]] if texts is not None else events[needed].iloc[shown]
+    days = show_dates(written["date_start"], written["date_precision"])
     line_of = {
         r: f"{e} {d}: {hover_summary(t)}"
-        for r, e, d, t in zip(
-            shown.tolist(), ids.iloc[shown].tolist(), days, events["summary"].iloc[shown].tolist(), strict=True
-        )
+        for r, e, d, t in zip(shown.tolist(), ids.iloc[shown].tolist(), days, written["summary"].tolist(), strict=True)
     }
     mark_type = type_codes[order[starts]]
     mark_place = place_codes[order[starts]]
@@ -332,6 +335,7 @@ def access_map(
     language: str = "English",
     event_symbols: dict[str, str] | None = None,
     selection=None,
+    texts: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The access map on ``day``: each chosen road by its status in colour and pattern, sites, places, events.
 
@@ -339,6 +343,9 @@ def access_map(
     decide which sites are active on ``day`` (see :func:`active_sites`). Places and sites
     are labelled in ``language`` (English, Armenian, Azerbaijani or Russian). ``selection``,
     the dataset's :class:`routestatus.selection.Selection`, saves scanning ``all_events``.
+    ``events`` needs only ``event_id``, ``event_type`` and ``place_id`` when ``texts`` is
+    the table its rows are labelled in by position (as :meth:`routestatus.view.View.events_with`
+    gives them): the dates and summaries a mark writes out are read there, for those rows alone.
     """
     traces = list(_kept(layers, ("base",), lambda: _base_traces(layers)))
     current = {road: layers.course_on(road, day) for road in roads}
@@ -385,7 +392,7 @@ def access_map(
     active = frozenset(active_sites(layers.places, all_events, day, selection, sites))
     # The same few sets of marks on every rerun: kept per language and active sites.
     traces += _kept(layers, ("places", language, active), lambda: _place_traces(layers, language, active))
-    traces += _event_marks(events, layers, event_symbols or {})
+    traces += _event_marks(events, layers, event_symbols or {}, texts)
     traces.append(_scale_bar())
     traces.append(_scale_label())
     return figure(traces, _layout(pio.templates.default))

@@ -92,7 +92,9 @@ def range_axis(intervals: list[Interval]) -> dict:
     return axis
 
 
-def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.DataFrame, str]:
+def event_marks(
+    events: pd.DataFrame, since: dt.date | None = None, texts: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, str]:
     """Event markers for the timeline: one per lane and day (or week, when there are many days).
 
     Returns the marks (lane id, x date, count, event type or ``""`` for several, marker
@@ -104,6 +106,8 @@ def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.
     of one day or week are consecutive rows: each mark is a run, found without grouping.
     With ``since`` (the range's first day), an event that began earlier (it lasts into the
     range, or is dated only to its month) is marked on that day, and its hover says so.
+    ``events`` needs only ``event_id``, ``date_start``, ``route_id`` and ``event_type`` when
+    ``texts`` is the table its rows are labelled in by position: a lone event's line is read there.
     """
     starts = events["date_start"].to_numpy("datetime64[us]")
     known = starts[~np.isnat(starts)]
@@ -162,7 +166,8 @@ def event_marks(events: pd.DataFrame, since: dt.date | None = None) -> tuple[pd.
     # A lone event gets its own line; those are worded in one pass, and the ids a mark of
     # several names are read in one take.
     lone = order[heads[counts == 1]].tolist()
-    lines = iter(_hover_lines(events, lone))
+    worded = _hover_lines(texts, events.index.to_numpy()[lone]) if texts is not None else _hover_lines(events, lone)
+    lines = iter(worded)
     shown_rows = [
         order[h : h + min(c, HOVER_EVENTS)] for h, c in zip(heads.tolist(), counts.tolist(), strict=True) if c > 1
     ]
@@ -203,7 +208,11 @@ def label_halo(colour: str) -> str:
 
 
 def timeline_figure(
-    intervals: dict[str, list[Interval]], events: pd.DataFrame, day: dt.date | None = None, compact: bool = False
+    intervals: dict[str, list[Interval]],
+    events: pd.DataFrame,
+    day: dt.date | None = None,
+    compact: bool = False,
+    texts: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Per-road status bands (colour, fill pattern and label) with the events marked on them.
 
@@ -217,12 +226,13 @@ def timeline_figure(
     at a readable size; the hover and the legend still name the status. Event marks are
     shaped by event type (named in the legend) and sit above the band's centre line, clear
     of its label. ``compact`` gives the Map's strip: a short lane per road and no legend.
+    ``texts``: see :func:`event_marks`.
     """
     traces = []
     marks, unit = pd.DataFrame(columns=["lane"]), "day"
     shown = [iv for road in ROADS for iv in intervals.get(road, [])]
     if not events.empty:
-        marks, unit = event_marks(events, min(iv.start for iv in shown) if shown else None)
+        marks, unit = event_marks(events, min(iv.start for iv in shown) if shown else None, texts)
     lanes = [r for r in reversed(ROADS) if r in intervals] + (["none"] if marks["lane"].eq("none").any() else [])
     lane_y = {lane: i for i, lane in enumerate(lanes)}
     by_status: dict[str, list[tuple[str, Interval]]] = {}

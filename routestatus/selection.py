@@ -75,11 +75,16 @@ class _Rows:
         return keep
 
     def take(self, keep: np.ndarray) -> pd.DataFrame:
-        """The rows of ``keep``: a slice (no copy) when they are one run of rows, else a take."""
-        where = np.flatnonzero(keep)
-        if len(where) and where[-1] - where[0] + 1 == len(where):
-            return self.frame.iloc[int(where[0]) : int(where[-1]) + 1]
-        return self.frame.iloc[where]
+        """The rows of ``keep`` (see :func:`rows_of`)."""
+        return rows_of(self.frame, keep)
+
+
+def rows_of(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where the mask ``keep`` holds: a slice (no copy) when they are one run, else a take."""
+    where = np.flatnonzero(keep)
+    if len(where) and where[-1] - where[0] + 1 == len(where):
+        return frame.iloc[int(where[0]) : int(where[-1]) + 1]
+    return frame.iloc[where]
 
 
 class Selection:

@@ -38,8 +38,13 @@ def _hash(data: bytes) -> str:
 
 
 def figures(view: View) -> dict[str, str]:
-    """The JSON of each figure the pages draw for ``view``, as ``st.plotly_chart`` sends it."""
+    """The JSON of each figure the pages draw for ``view``, as ``st.plotly_chart`` sends it.
+
+    Drawn as the pages draw them: the map's and the timeline's marks from a few columns of the
+    view's events, their texts from the events table (``View.events_with``).
+    """
     data, choice = view.data, view.choice
+    whole = data.tables["events"]
     out = {}
     if data.map_layers is not None:
         statuses = {road: card.interval for road, card in view.cards.items()}
@@ -48,15 +53,17 @@ def figures(view: View) -> dict[str, str]:
             choice.shown_roads,
             statuses,
             choice.day,
-            view.events,
-            data.tables["events"],
+            view.events_with("event_id", "event_type", "place_id"),
+            whole,
             "English",
             EVENT_SYMBOLS,
             data.selection,
+            texts=whole,
         )
         out["access_map"] = fig
     out["strip"] = timeline_figure(view.clipped, view.events.iloc[:0], choice.day)
-    out["timeline"] = timeline_figure(view.clipped, view.events, choice.day)
+    marked = view.events_with("event_id", "date_start", "route_id", "event_type")
+    out["timeline"] = timeline_figure(view.clipped, marked, choice.day, texts=whole)
     out["statements_chart"] = statements_chart(view.statements, (choice.start, choice.end))
     out |= {f"said_passed_{road}": fig for road, fig in said_passed_figures(view).items()}
     return {name: pio.to_json(fig.to_dict(), validate=False) for name, fig in out.items()}

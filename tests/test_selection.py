@@ -100,3 +100,16 @@ def test_status_intervals_are_typed_as_their_csv_read_back(which, data, generate
         ]  # fmt: skip
         text = pd.DataFrame(rows, columns=INTERVALS.columns, dtype="string")
         pd.testing.assert_frame_equal(view.status_intervals, typed(INTERVALS, text))
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_a_few_columns_of_the_events_are_those_of_the_whole_rows(which, data, generated):
+    dataset = data if which == "curated" else generated
+    columns = ["event_id", "event_type", "place_id"]
+    for view in _choices(dataset, 40, seed=13):
+        few = view.events_with(*columns)
+        assert view.count("events") == len(few) == len(view.events)
+        assert view.count("statements") == len(view.statements)
+        pd.testing.assert_frame_equal(few, view.events[columns])
+        # Labelled by position in the events table, which the map and timeline read texts by.
+        pd.testing.assert_frame_equal(dataset.tables["events"].iloc[few.index], view.events)

@@ -18,9 +18,11 @@ if not problems_panel(
 ):
     st.stop()
 
-events, cards = view.events, view.cards
+# Only the columns the marks and the counts read: a mark's dates and summaries come from the
+# events table for the few events it writes out (View.events_with).
+events, cards = view.events_with("event_id", "event_type", "place_id"), view.cards
 all_events = data.tables["events"]
-st.metric("Events in range", len(events))
+st.metric("Events in range", view.count("events"))
 
 for col, card in zip(st.columns(len(cards)), cards.values(), strict=True):
     iv = card.interval
@@ -59,6 +61,7 @@ if data.map_layers is not None:
         language or "English",
         EVENT_SYMBOLS,
         data.selection,
+        texts=data.tables["events"],
     )
     picked = st.plotly_chart(
         fig,

@@ -22,8 +22,12 @@ if not problems_panel(data.report, ("data/events.csv", "data/sources.csv")):
     st.stop()
 
 st.caption(status_caption(choice) + " The dashed line on the chart marks that day.")
+# The marks read four columns of every event in range, and a lone event's line from the events table.
+marked = view.events_with("event_id", "date_start", "route_id", "event_type")
 st.plotly_chart(
-    timeline_figure(view.clipped, view.events, choice.day), key="timeline_chart", config={"displaylogo": False}
+    timeline_figure(view.clipped, marked, choice.day, texts=data.tables["events"]),
+    key="timeline_chart",
+    config={"displaylogo": False},
 )
 
 # The derived total first, so "how long was it shut" is read from it, not from "Closed" alone.
@@ -44,7 +48,7 @@ st.caption(
     "no one could enter, are counted apart; days of unknown status are in neither."
 )
 
-st.subheader(f"Events ({len(view.events)})")
+st.subheader(f"Events ({view.count('events')})")
 paged_table(
     view,
     "events",

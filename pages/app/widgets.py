@@ -65,8 +65,7 @@ def paged_table(view, table: str, make_view, key: str, column_config=None) -> No
     rerun; it holds every row, with the codebook's columns (ids and codes where the table
     shows words).
     """
-    rows = getattr(view, table)
-    total = len(rows)
+    total = view.count(table)
     part = slice(None)
     if total > PAGE_ROWS:
         pages = -(-total // PAGE_ROWS)
