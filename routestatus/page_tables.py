@@ -127,18 +127,34 @@ def source_credit(publisher: object, published: object) -> str:
     return f"{name}, {day.day} {day:%b %Y}"
 
 
+def _of_sources(ids: pd.Series, sources: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, pd.Series]:
+    """Each of ``columns`` of the source each of ``ids`` names: ``ids.map`` of that column by ``source_id``.
+
+    The ids are looked up once for every column: a ``map`` per column looked them all up
+    again each time, and built an index of the sources table each call.
+    """
+    index = pd.Index(sources["source_id"])
+    if not index.is_unique:  # a table that failed its checks: map says what it says of it
+        src = sources.set_index("source_id")
+        return {c: ids.map(src[c]) for c in columns}
+    at = index.get_indexer(ids)  # -1 where no source has the id: missing, as map leaves it
+    return {
+        c: pd.Series(pd.api.extensions.take(sources[c].array, at, allow_fill=True), index=ids.index) for c in columns
+    }
+
+
 def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: dict | None = None) -> pd.DataFrame:
     """One row per statement for the page's list: its line's parts, and what opening it shows.
 
     The source is given by publisher and date (:func:`source_credit`) with its title and
     link, the quote check in words (:func:`quote_check_words`), the roads as their names.
     """
-    src = sources.set_index("source_id")
     ids = statements["source_id"]
+    src = _of_sources(ids, sources, ("archived_copy", "publisher", "published", "title", "url"))
     verdicts = verdicts or {}
     checks = [
         quote_check_words(pd.notna(a), verdicts.get(sid))
-        for a, sid in zip(ids.map(src["archived_copy"]).tolist(), statements["statement_id"].tolist(), strict=True)
+        for a, sid in zip(src["archived_copy"].tolist(), statements["statement_id"].tolist(), strict=True)
     ]
     return pd.DataFrame(
         {
@@ -158,11 +174,9 @@ def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: di
             "quote": statements["quote"].fillna(""),
             "check": [words for words, _ in checks],
             "check_tone": [tone for _, tone in checks],
-            "source": [
-                source_credit(p, d) for p, d in zip(ids.map(src["publisher"]), ids.map(src["published"]), strict=True)
-            ],
-            "source_title": ids.map(src["title"]).fillna(""),
-            "source_url": ids.map(src["url"]).map(safe_url),
+            "source": [source_credit(p, d) for p, d in zip(src["publisher"], src["published"], strict=True)],
+            "source_title": src["title"].fillna(""),
+            "source_url": src["url"].map(safe_url),
             "quoted_via": statements["quoted_via"].map(QUOTED_VIA_WORDS).fillna(statements["quoted_via"]).fillna(""),
             "notes": statements["notes"].fillna(""),
         }
@@ -171,8 +185,8 @@ def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: di
 
 def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: dict | None = None) -> pd.DataFrame:
     """Statements with date at its precision, the quote's check against its archived copy, source and record links."""
-    src = sources.set_index("source_id")
-    archived = statements["source_id"].map(src["archived_copy"]).notna()
+    src = _of_sources(statements["source_id"], sources, ("archived_copy", "url"))
+    archived = src["archived_copy"].notna()
     verdicts = verdicts or {}
     return pd.DataFrame(
         {
@@ -194,7 +208,7 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
                 quote_check(a, verdicts.get(sid))
                 for a, sid in zip(archived.tolist(), statements["statement_id"].tolist(), strict=True)
             ],
-            "source": statements["source_id"].map(src["url"]).map(safe_url),
+            "source": src["url"].map(safe_url),
             "source_id": statements["source_id"],
             "quoted_via": statements["quoted_via"],
             "notes": statements["notes"].fillna(""),

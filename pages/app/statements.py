@@ -26,8 +26,9 @@ in_range = view.statements_in_range
 left, right = st.columns(2)
 # The choices offered: everyone who spoke in the range, and anyone already chosen (a link may
 # name an organisation that said nothing in this range).
-orgs = sorted(set(in_range["organisation"].dropna()) | set(choice.organisations))
-speakers = sorted(set(in_range["speaker"].dropna()) | set(choice.speakers))
+# The distinct names first (in Arrow), then a set: iterating every row's name cost 9 ms at 100,000 events.
+orgs = sorted(set(in_range["organisation"].dropna().unique()) | set(choice.organisations))
+speakers = sorted(set(in_range["speaker"].dropna().unique()) | set(choice.speakers))
 left.multiselect("Organisation", orgs, placeholder="Every organisation", **bound("st_orgs"))
 right.multiselect("Speaker", speakers, placeholder="Every speaker", **bound("st_speakers"))
 chosen = view.statements
