@@ -16,6 +16,7 @@ both ways), so a property this project gets wrong is still caught by the tests.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -93,19 +94,38 @@ SHORT_TYPES |= {"float32": "f4", "float64": "f8"}
 NARROWER = {"int64": ("int8", "int16", "int32"), "uint64": ("uint8", "uint16", "uint32")}
 
 
+# Values the JSON encoder reaches only after trying five other encodings, each by raising an
+# exception: about 5 microseconds a value, 25 of the 44 ms it took to write the said-vs-passed
+# figure at 100,000 events. They are written here, in one pass, as the encoder would write them.
+DATES = (pd.Timestamp, dt.datetime, dt.date)  # compared by exact type: NaT is a datetime too, written null
+
+
+def _written(v: Any) -> Any:
+    """An array or a date as plotly's JSON encoder would write it (``PlotlyJSONEncoder.default``); else ``v``."""
+    if type(v) in DATES:
+        return v.isoformat()  # encode_as_datetime
+    if not isinstance(v, np.ndarray):
+        return v
+    if v.dtype.kind == "M":
+        return np.datetime_as_string(v).tolist()  # encode_as_numpy
+    if v.dtype.kind in "biufUSO":
+        return v.tolist()  # encode_as_list (a date among objects is then written by the encoder)
+    return v
+
+
 def _typed_array(v: np.ndarray) -> Any:
-    """A numeric array as plotly.js' typed-array spec (to_typed_array_spec's rules); other arrays as they are."""
+    """A numeric array as plotly.js' typed-array spec (to_typed_array_spec's rules); other arrays written out."""
     if v.size == 0 or v.dtype.kind not in "uif":
-        return v  # the JSON encoder writes it as a list, as it does plotly's object-array copy
+        return _written(v)  # as the JSON encoder writes it, and plotly's object-array copy
     name = str(v.dtype)
     if name in NARROWER:
         lo, hi = v.min(), v.max()
         fits = [t for t in NARROWER[name] if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max]
         if not fits:
-            return v
+            return _written(v)
         v, name = v.astype(fits[0]), fits[0]
     if name not in SHORT_TYPES:
-        return v
+        return _written(v)
     spec = {"dtype": SHORT_TYPES[name], "bdata": base64.b64encode(np.ascontiguousarray(v)).decode("ascii")}
     if v.ndim > 1:
         spec["shape"] = str(v.shape)[1:-1]
@@ -130,7 +150,11 @@ def ready(kept: dict[str, Any]) -> Ready:
 
 
 def _for_json(value: Any) -> Any:
-    """A copy of ``value`` as plotly's ``to_dict`` leaves it: containers copied, arrays in dicts as typed arrays."""
+    """A copy of ``value`` as plotly's ``to_dict`` leaves it: containers copied, arrays in dicts as typed arrays.
+
+    Other arrays and dates are written as plotly's JSON encoder writes them (:func:`_written`),
+    so the figure's JSON is the same, sooner.
+    """
     if type(value) is Ready:
         return dict(value)
     if isinstance(value, dict):
@@ -141,7 +165,7 @@ def _for_json(value: Any) -> Any:
             elif isinstance(v, np.ndarray):
                 out[k] = _typed_array(v)
             elif isinstance(v, pd.Series | pd.Index):
-                out[k] = to_typed_array_spec(v)
+                out[k] = _written(to_typed_array_spec(v))
             else:
                 out[k] = _for_json(v)
         return out
@@ -149,7 +173,7 @@ def _for_json(value: Any) -> Any:
         return [_for_json(v) for v in value]
     if isinstance(value, tuple):
         return tuple(_for_json(v) for v in value)
-    return value
+    return _written(value)
 
 
 class PlainFigure(go.Figure):
