@@ -241,8 +241,8 @@ def _event_marks(
     id_of = dict(zip(carried.tolist(), ids.iloc[carried].tolist(), strict=True))
     # Only the columns a line needs, at the rows shown (a take of the whole frame copies every
     # column); from ``texts`` by the rows' labels when the events were given without them.
-    needed = ["date_start", "date_precision", "summary"]
-    written = texts[needed].iloc[events.index[shown]] if texts is not None else events[needed].iloc[shown]
+    source, at = (texts, events.index[shown]) if texts is not None else (events, shown)
+    written = source.iloc[at, source.columns.get_indexer(["date_start", "date_precision", "summary"])]
     days = show_dates(written["date_start"], written["date_precision"])
     line_of = {
         r: f"{e} {d}: {hover_summary(t)}"

@@ -229,11 +229,13 @@ def timeline_figure(
     ``texts``: see :func:`event_marks`.
     """
     traces = []
-    marks, unit = pd.DataFrame(columns=["lane"]), "day"
+    marks, unit = None, "day"  # no events (the Map's strip): no marks, and no frame of them to make
     shown = [iv for road in ROADS for iv in intervals.get(road, [])]
     if not events.empty:
         marks, unit = event_marks(events, min(iv.start for iv in shown) if shown else None, texts)
-    lanes = [r for r in reversed(ROADS) if r in intervals] + (["none"] if marks["lane"].eq("none").any() else [])
+    lanes = [r for r in reversed(ROADS) if r in intervals]
+    if marks is not None and marks["lane"].eq("none").any():
+        lanes.append("none")
     lane_y = {lane: i for i, lane in enumerate(lanes)}
     by_status: dict[str, list[tuple[str, Interval]]] = {}
     for road in ROADS:
@@ -283,8 +285,8 @@ def timeline_figure(
                 meta={"status": status, "route_ids": [road for road, _ in items]},
             )
         )
-    marks = marks[marks["lane"].isin(lanes)]
-    if not marks.empty:
+    marks = marks[marks["lane"].isin(lanes)] if marks is not None else None
+    if marks is not None and not marks.empty:
         traces.append(
             trace(
                 "scatter",

@@ -79,12 +79,16 @@ class _Rows:
         return rows_of(self.frame, keep)
 
 
-def rows_of(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """The rows of ``frame`` where the mask ``keep`` holds: a slice (no copy) when they are one run, else a take."""
+def rows_of(frame: pd.DataFrame, keep: np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The rows of ``frame`` where the mask ``keep`` holds (of ``columns`` only, if given).
+
+    A slice (no copy) when they are one run, else a take; rows and columns in one ``iloc``.
+    """
     where = np.flatnonzero(keep)
+    cols = slice(None) if columns is None else frame.columns.get_indexer(list(columns))
     if len(where) and where[-1] - where[0] + 1 == len(where):
-        return frame.iloc[int(where[0]) : int(where[-1]) + 1]
-    return frame.iloc[where]
+        return frame.iloc[int(where[0]) : int(where[-1]) + 1, cols]
+    return frame.iloc[where, cols]
 
 
 class Selection:

@@ -553,7 +553,7 @@ class View:
         """
         if "events" in self.__dict__:  # already taken whole in this rerun
             return self.events[list(columns)]
-        return rows_of(self.data.tables["events"][list(columns)], self._event_keep)
+        return rows_of(self.data.tables["events"], self._event_keep, columns)
 
     def count(self, name: str) -> int:
         """The number of rows of the view's table ``name``, without taking them where positions tell."""
