@@ -20,12 +20,13 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 # What bounds each figure that misses its target, by the figure's name up to its first dot.
 # The profiles behind these sentences are in docs/performance.md, "Where the time goes".
 BOUNDS = {
-    "warm_rerun_same": "the project's own work per rerun (the view's rows, the cards, the figures' marks and "
-    "hovers, the words of rows not worded before), 47-75 % of a rerun under the profiler against 24-52 % in "
+    "warm_rerun_same": "the project's own work per rerun (the words of rows not worded before, the figures' "
+    "marks and hovers, the cards, pandas' cost per call), 45-70 % of a rerun under the profiler against 29-51 % in "
     "Streamlit's commands; see Where the time goes",
     "warm_rerun": "as for the same-output floor, and today's floor draws 4 elements where a page draws 28-150",
     "cold_start": "importing the pages' libraries and the first run of the page; the data comes from the disk cache",
-    "cold_start_first": "reading and checking every cell of the data once (validate), then the first run",
+    "cold_start_first": "reading and checking every cell of the data once (validate), and the GIS libraries that "
+    "read the map layers, then the first run",
     "peak_memory": "the loaded dataset's typed frames and the selection arrays kept for it, beside the floor's "
     "one frame",
     "memory_20_sessions": "each session's view and the elements AppTest keeps for it",
