@@ -113,10 +113,10 @@ def event_marks(
     known = starts[~np.isnat(starts)]
     # The rows come in date order, so the distinct days are the changes of day plus one: no hash
     # of every row (np.unique), which cost 2 ms at 100,000 events.
-    ordered = len(known) < 2 or bool((known[1:] >= known[:-1]).all())
-    distinct = (
-        (np.count_nonzero(known[1:] != known[:-1]) + 1 if len(known) else 0) if ordered else len(np.unique(known))
-    )
+    if len(known) > 1 and (known[1:] >= known[:-1]).all():
+        distinct = int(np.count_nonzero(known[1:] != known[:-1])) + 1
+    else:  # too few rows to matter, or not in date order (a table that failed its checks)
+        distinct = len(np.unique(known))
     unit = "day" if distinct <= DAY_MARKS_MAX else "week"
     # Roads and types as codes, each column factorized once: turning whole columns into
     # Python strings, or comparing them once per lane, cost more than the marks themselves.
@@ -158,8 +158,7 @@ def event_marks(
     codes = type_codes[order]
     # A run is of one type when no row of it differs from its first row's type.
     mixed = np.add.reduceat((codes != np.repeat(codes[heads], counts)).astype(np.int64), heads) > 0
-    kinds = [names[c] for c in codes[heads].tolist()]
-    kinds = ["" if m else k for k, m in zip(kinds, mixed.tolist(), strict=True)]
+    kinds = ["" if m else names[c] for c, m in zip(codes[heads].tolist(), mixed.tolist(), strict=True)]
     late = np.add.reduceat(early[order].astype(np.int64), heads) > 0
     when = days[order[heads]]
     labels = np.datetime_as_string(when, unit="D").tolist()
