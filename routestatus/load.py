@@ -57,6 +57,16 @@ class Dataset:
         """The events and statements as arrays for selecting a view's rows, worked out on first use and kept."""
         return Selection(self.tables)
 
+    @cached_property
+    def kept(self) -> dict:
+        """Parts of exports that depend on the data alone, by name, each worked out on first use and kept.
+
+        The snapshot's map files of places and roads, for one: they are the same for every
+        choice of range, so only the first snapshot of a dataset writes them. Never stored in
+        the disk cache (only the fields are), and never changed once kept.
+        """
+        return {}
+
 
 def _files(root: Root) -> list[Path]:
     return [

@@ -81,7 +81,12 @@ def cell_texts(f: Field, column: pd.Series) -> np.ndarray:
         text[column.isna().to_numpy()] = ""
         return text
     if f.type == "boolean":
-        return column.map({True: f.true_values[0], False: f.false_values[0]}).fillna("").to_numpy(dtype=object)
+        truth = column.to_numpy(dtype=object, na_value=None)
+        text = np.where(truth == True, f.true_values[0], f.false_values[0]).astype(object)  # noqa: E712 (per cell)
+        text[pd.isna(truth)] = ""
+        return text
     if f.type in ("integer", "number"):
         return np.array([_number(v) for v in column], dtype=object)
-    return column.astype("string").to_numpy(dtype=object, na_value="")
+    if not isinstance(column.dtype, pd.StringDtype):
+        column = column.astype("string")
+    return column.to_numpy(dtype=object, na_value="")
