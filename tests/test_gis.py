@@ -294,3 +294,17 @@ def test_a_view_with_no_placed_events_still_has_every_layer_with_its_fields(data
     assert types["date_start"].startswith("datetime")  # still a date field, not text
     assert len(gpd.read_file(path, layer="status_segments")) == len(expected_segments(view))
     assert json.loads(files[GEOJSON["events"]])["features"] == []
+
+
+def test_parts_kept_from_earlier_snapshots_give_the_files_of_a_first_snapshot(data, intervals, built):
+    """The roads and places files are kept per dataset: roads per set of roads, the GeoPackage's start per day.
+
+    After snapshots of other views and of another day, each view's files are those of the same
+    dataset with nothing kept.
+    """
+    for key in VIEWS:
+        snapshot_zip(make_view(data, intervals, *key), WHEN + dt.timedelta(days=1))
+        after_others = unzip(snapshot_zip(make_view(data, intervals, *key), WHEN))
+        first = dataclasses.replace(data)  # the same tables, nothing kept
+        assert not first.kept
+        assert after_others == unzip(snapshot_zip(make_view(first, intervals, *key), WHEN))
