@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,27 +29,40 @@ class Row:
     values: dict[str, str]
 
 
+class _Columns(dict):
+    """A plain file's columns as lists of text by name, each made from Arrow's column when first asked for.
+
+    Most checks read a few columns of a large table; a list of 100,000 Python strings per
+    column costs more than the check. A dict, so that reading a cell stays a dict lookup.
+    """
+
+    def __init__(self, table: pa.Table) -> None:
+        super().__init__()
+        self.table, self.names = table, table.column_names
+
+    def __missing__(self, name: str) -> list[str]:
+        if name not in self.names:
+            raise KeyError(name)
+        column = self[name] = self.table.column(name).to_pylist()
+        return column
+
+
 class _Cells(Mapping):
     """One row's cells by column name, read from the table's columns (no dict made per row)."""
 
     __slots__ = ("_columns", "_at")
 
-    def __init__(self, columns: dict[str, list[str]], at: int) -> None:
+    def __init__(self, columns: _Columns, at: int) -> None:
         self._columns, self._at = columns, at
 
     def __getitem__(self, name: str) -> str:
         return self._columns[name][self._at]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._columns)
-
-    @property
-    def lines(self) -> list[int]:
-        """The line each data row starts on, in row order."""
-        return self._lines if self._columns is not None else [row.line for row in self.rows]
+        return iter(self._columns.names)
 
     def __len__(self) -> int:
-        return len(self._columns)
+        return len(self._columns.names)
 
 
 @dataclass
@@ -68,7 +81,7 @@ class CsvRead:
     # Arrow's parser; the loader makes its frames from them.
     table: pa.Table | None = field(default=None, repr=False, compare=False)
     _rows: list[Row] | None = field(default=None, repr=False)
-    _columns: dict[str, list[str]] | None = field(default=None, repr=False)
+    _columns: _Columns | None = field(default=None, repr=False)
     _lines: list[int] = field(default_factory=list, repr=False)
     _views: list[Row] | None = field(default=None, repr=False)
 
@@ -76,8 +89,8 @@ class CsvRead:
     def rows(self) -> list[Row]:
         """Every data row, with its line and its values as a dict (a new dict per row, the caller's to change)."""
         if self._rows is None:
-            names = list(self._columns or {})
-            cells = zip(*(self._columns or {}).values(), strict=True)
+            names = self._columns.names if self._columns is not None else []
+            cells = zip(*(self._columns[n] for n in names), strict=True)
             self._rows = [Row(n, dict(zip(names, c, strict=True))) for n, c in zip(self._lines, cells, strict=True)]
         return self._rows
 
@@ -94,6 +107,36 @@ class CsvRead:
         if self._columns is not None:
             return self._columns[name]
         return [row.values[name] for row in self.rows]
+
+    def distinct(self, name: str, among: str | None = None) -> list[str]:
+        """One column's distinct cells, in no set order.
+
+        ``among`` (an RE2 pattern) narrows them to the cells it matches when Arrow read the
+        file, and is ignored otherwise: a filter for speed, never one the caller relies on.
+        """
+        if self._columns is not None:
+            column = self.table.column(name)
+            if among is not None:
+                column = pc.filter(column, pc.match_substring_regex(column, among))
+            return pc.unique(column).to_pylist()
+        return list(set(self.column(name)))
+
+    def holding(self, name: str, values: Iterable[str]) -> list[int]:
+        """The positions of the rows whose cell in column ``name`` is one of ``values``, in row order."""
+        values = set(values)
+        if self._columns is not None:
+            found = pc.is_in(self.table.column(name), value_set=pa.array(list(values), pa.string()))
+            return np.flatnonzero(found.to_numpy(zero_copy_only=False)).tolist()
+        return [i for i, value in enumerate(self.column(name)) if value in values]
+
+    def all_distinct(self, name: str) -> bool:
+        """Whether no filled cell of column ``name`` holds the same text as another."""
+        if self._columns is not None:
+            column = self.table.column(name)
+            filled = pc.filter(column, pc.not_equal(column, ""))
+            return pc.count_distinct(filled).as_py() == len(filled)
+        filled = [value for value in self.column(name) if value]
+        return len(set(filled)) == len(filled)
 
     @property
     def lines(self) -> list[int]:
@@ -224,9 +267,7 @@ def _plain_rfc4180(text: str) -> tuple[bool, bool]:
     return True, any("\n" in parts[i] for i in range(1, len(parts), 2))
 
 
-def _arrow_rows(
-    text: str, columns: list[str], first_line: int
-) -> tuple[pa.Table, dict[str, list[str]], list[int]] | None:
+def _arrow_rows(text: str, columns: list[str], first_line: int) -> tuple[pa.Table, _Columns, list[int]] | None:
     """The rows of a plain file (see :func:`_plain_rfc4180`) read by Arrow's parser, or None to read it strictly.
 
     Python's reader spends most of a large file's load parsing it (1.8 s of CPU for
@@ -255,7 +296,7 @@ def _arrow_rows(
         # A row starts below the line breaks inside the values of the rows before it.
         breaks = sum(pc.count_substring(table.column(c), "\n").to_numpy(zero_copy_only=False) for c in columns)
         lines[1:] += np.cumsum(breaks)[:-1]
-    return table, {c: table.column(c).to_pylist() for c in columns}, lines.tolist()
+    return table, _Columns(table), lines.tolist()
 
 
 def _header_problems(name: str, header: list[str], columns: list[str]) -> list[Problem]:

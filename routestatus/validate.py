@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from routestatus import anchors, geobuild, geocheck
@@ -22,7 +22,7 @@ from routestatus.isodate import parse_day
 from routestatus.paths import Root
 from routestatus.problems import Problem
 from routestatus.quotes import quote_in_text, sha256_file
-from routestatus.schema import Schema, Table, load_schema
+from routestatus.schema import Field, Schema, Table, load_schema
 
 GEO_LAYERS = {
     "places": ("places.geojson", ("Point",), "place_id"),
@@ -58,11 +58,38 @@ class Report:
         return sorted(p for p in self.problems if p.file.startswith(prefixes + everywhere))
 
 
+class _Rows(Mapping):
+    """Each table's rows by name, made from its read when a check first asks for them.
+
+    The checks of large tables read their columns (``_Loaded.reads``) instead: 100,000 rows
+    made for them cost more than the checks themselves.
+    """
+
+    def __init__(self, reads: dict[str, CsvRead]) -> None:
+        self._reads, self._rows = reads, {}
+
+    def __getitem__(self, name: str) -> list[Row]:
+        if name not in self._rows:
+            self._rows[name] = self._reads[name].views()
+        return self._rows[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._reads)
+
+    def __len__(self) -> int:
+        return len(self._reads)
+
+
 @dataclass
 class _Loaded:
     schema: Schema
-    tables: dict[str, list[Row]]
+    reads: dict[str, CsvRead]
     usable: dict[str, bool]
+
+    @functools.cached_property
+    def tables(self) -> _Rows:
+        """Each table's rows, for the checks that go row by row."""
+        return _Rows(self.reads)
 
 
 def validate(root: Root) -> Report:
@@ -98,10 +125,9 @@ def _validate(root: Root, report: Report) -> None:
     loaded = _Loaded(schema, {}, {})
     for table in schema.tables.values():
         read, problems = _read_table(root, table)
-        rows = read.views()
-        loaded.tables[table.name], loaded.usable[table.name] = rows, read.usable
+        loaded.reads[table.name], loaded.usable[table.name] = read, read.usable
         report.parsed[table.name] = read
-        report.rows[table.name] = len(rows)
+        report.rows[table.name] = len(read)
         report.problems += problems
     for check in _CROSS_CHECKS:
         report.problems += check(root, loaded)
@@ -113,45 +139,61 @@ def _read_table(root: Root, table: Table) -> tuple[CsvRead, list[Problem]]:
     name = root.rel(path)
     read = read_csv(path, name, table.columns)
     problems = list(read.problems)
-    rows = read.views()
-    if read.usable and not rows:
+    if read.usable and not len(read):
         problems.append(Problem(name, 1, "-", "a header and no rows", "at least one data row"))
-    columns = {f.name: read.column(f.name) for f in table.fields}
+    lines = read.lines
     for f in table.fields:
         # Dates, enums and flags repeat, and nearly every cell is fine: each distinct value
         # of a column is checked once, and only the rows holding a bad one are visited.
-        values = columns[f.name]
-        bad = {value: why for value in set(values) if (why := check_cell(f, value))}
+        bad = {value: why for value in read.distinct(f.name, _suspects(f)) if (why := check_cell(f, value))}
         if bad:
-            problems += [
-                Problem(name, row.line, f.name, value, bad[value])
-                for row, value in zip(rows, values, strict=True)
-                if value in bad
-            ]
+            column = read.column(f.name)
+            problems += [Problem(name, lines[i], f.name, column[i], bad[column[i]]) for i in read.holding(f.name, bad)]
     unique = [f.name for f in table.fields if f.unique]
     for col in unique:
-        filled = [value for value in columns[col] if value]
-        if len(set(filled)) == len(filled):
+        if read.all_distinct(col):
             continue  # no value twice: nothing to say line by line
         first: dict[str, int] = {}
-        for row in rows:
-            value = row.values[col]
+        for line, value in zip(lines, read.column(col), strict=True):
             if value and value in first:
                 problems.append(
                     Problem(
                         name,
-                        row.line,
+                        line,
                         col,
                         value,
                         f"a unique value (already on line {first[value]})",
                     )
                 )
-            first.setdefault(value, row.line)
+            first.setdefault(value, line)
     return read, problems
 
 
+# Every character Python's str.strip() removes (str.isspace; a test checks the list against
+# every code point), as an RE2 class. Written out: finding them at import took 80 ms.
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]"
+# The only cells of free text check_cell can fault: a blank one, or one with a space at an end.
+_FREE_TEXT_SUSPECTS = f"^$|^{_SPACE}|{_SPACE}$"
+
+
+def _suspects(f: Field) -> str | None:
+    """Which distinct cells of ``f`` need check_cell: for free text (no enum, no pattern), only those above.
+
+    Free text is where a large table's cells are nearly all distinct (summaries, quotes,
+    notes); checking each one in Python cost more than reading the file.
+    """
+    if f.type == "string" and f.enum is None and f.pattern is None:
+        return _FREE_TEXT_SUSPECTS
+    return None
+
+
 def _keys(loaded: _Loaded, table: str, column: str) -> set[str]:
-    return {r.values[column] for r in loaded.tables.get(table, [])}
+    read = loaded.reads.get(table)
+    return set(read.distinct(column)) if read is not None and len(read) else set()
 
 
 def _foreign_keys(root: Root, loaded: _Loaded) -> list[Problem]:
@@ -162,7 +204,7 @@ def _foreign_keys(root: Root, loaded: _Loaded) -> list[Problem]:
             if not loaded.usable.get(fk.ref_table):
                 continue  # the referenced file is already reported as unreadable
             known = _keys(loaded, fk.ref_table, fk.ref_field)
-            values = {r.values[fk.field] for r in loaded.tables[table.name]}
+            values = _keys(loaded, table.name, fk.field)
             if fk.delimiter:
                 values = {item for value in values if value for item in value.split(fk.delimiter)}
             if values - {""} <= known:
@@ -189,13 +231,13 @@ def _sequential_ids(root: Root, loaded: _Loaded) -> list[Problem]:
     out = []
     for table_name, column in loaded.schema.sequential_ids.items():
         table = loaded.schema.tables[table_name]
-        rows = loaded.tables[table_name]
-        if not loaded.usable[table_name] or not rows:
+        read = loaded.reads[table_name]
+        if not loaded.usable[table_name] or not len(read):
             continue
         name = root.rel(root.data / table.path)
-        ids = [r.values[column] for r in rows]
+        ids = read.column(column)
         numbers = {int(digits) for digits in (ident[1:] for ident in ids) if digits.isdigit()}
-        prefix, width = rows[0].values[column][:1], len(rows[0].values[column]) - 1
+        prefix, width = ids[0][:1], len(ids[0]) - 1
         for missing in sorted(set(range(1, max(numbers, default=0) + 1)) - numbers):
             ident = f"{prefix}{missing:0{width}d}"
             out.append(
@@ -226,31 +268,25 @@ def _event_dates(root: Root, loaded: _Loaded) -> list[Problem]:
         if table is None:
             continue
         name = root.rel(root.data / table.path)
-        has_precision = "date_precision" in table.columns
+        read = loaded.reads[table_name]
+        if not len(read):
+            continue
+        # Column by column, not row by row: a row's cells read from its table cost more than the check.
+        precisions = read.column("date_precision") if "date_precision" in table.columns else None
         day = functools.cache(parse_day)  # days repeat across rows
-        for row in loaded.tables[table_name]:
-            for start_col, end_col in pairs:
-                start = day(row.values[start_col])
-                end = day(row.values[end_col]) if end_col else None
+        for start_col, end_col in pairs:
+            starts = read.column(start_col)
+            ends = read.column(end_col) if end_col else [""] * len(starts)
+            for i, (line, start_text, end_text) in enumerate(zip(read.lines, starts, ends, strict=True)):
+                start = day(start_text)
+                end = day(end_text) if end_col else None
                 if start and end and end < start:
-                    out.append(
-                        Problem(
-                            name,
-                            row.line,
-                            end_col,
-                            row.values[end_col],
-                            f"a date not before {start_col} {start}",
-                        )
-                    )
+                    out.append(Problem(name, line, end_col, end_text, f"a date not before {start_col} {start}"))
                 # A month-precision date is stored as the 1st so it can never pass for a day.
-                if has_precision and row.values["date_precision"] == "month" and start and start.day != 1:
+                if precisions is not None and precisions[i] == "month" and start and start.day != 1:
                     out.append(
                         Problem(
-                            name,
-                            row.line,
-                            start_col,
-                            row.values[start_col],
-                            "the first of the month when date_precision is month",
+                            name, line, start_col, start_text, "the first of the month when date_precision is month"
                         )
                     )
     return out
@@ -259,17 +295,13 @@ def _event_dates(root: Root, loaded: _Loaded) -> list[Problem]:
 def _event_rules(root: Root, loaded: _Loaded) -> list[Problem]:
     out = []
     name = root.rel(root.data / "events.csv")
-    for row in loaded.tables.get("events", []):
-        if row.values["route_id"] == "none" and row.values["status_after"]:
-            out.append(
-                Problem(
-                    name,
-                    row.line,
-                    "status_after",
-                    row.values["status_after"],
-                    "blank when route_id is none (no road, no status)",
-                )
-            )
+    read = loaded.reads.get("events")
+    if read is None or not len(read):
+        return out
+    cells = zip(read.lines, read.column("route_id"), read.column("status_after"), strict=True)
+    for line, road, status in cells:
+        if road == "none" and status:
+            out.append(Problem(name, line, "status_after", status, "blank when route_id is none (no road, no status)"))
     return out
 
 

@@ -313,3 +313,20 @@ def test_no_traceback_on_garbage(root):
     assert lines and all(LINE.match(line) for line in lines)
     (root.data / "datapackage.json").unlink()
     assert problems(root)
+
+
+def test_the_spaces_validate_looks_for_are_every_character_strip_removes():
+    import sys
+
+    from routestatus.validate import SPACES
+
+    assert SPACES == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+
+
+@pytest.mark.parametrize("text", ["\u00a0Road closed", "Road closed\u3000", " Road closed", "Road closed\n"])
+def test_a_space_at_either_end_of_free_text_is_found(root, text):
+    """Free text is checked in Arrow first; only the cells with a space at an end, or none at all, reach check_cell."""
+    blank = edit(root, "events", 1, summary="")
+    line = edit(root, "events", 3, summary=text)  # after the blank: a line break in it moves no line before it
+    assert_one_problem(root, f"data/events.csv:{line}:summary", "no leading or trailing spaces")
+    assert_one_problem(root, f"data/events.csv:{blank}:summary", "required")
