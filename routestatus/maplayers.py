@@ -8,14 +8,10 @@ figure to the work that depends on the filters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from routestatus.textsafe import plot_text
-
-if TYPE_CHECKING:
-    import geopandas as gpd
 
 
 @dataclass(frozen=True)
@@ -72,8 +68,12 @@ def _iso(value) -> str | None:
     return pd.Timestamp(value).date().isoformat()
 
 
-def map_layers(routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None) -> MapLayers:
-    """Read the three layers into a :class:`MapLayers`."""
+def map_layers(routes: pd.DataFrame, places: pd.DataFrame, boundaries: pd.DataFrame | None) -> MapLayers:
+    """Read the three layers into a :class:`MapLayers`.
+
+    Each layer is a frame of its features' properties with their shapely shapes in ``geometry``
+    (as ``load`` reads a GeoJSON file; a GeoDataFrame will do too).
+    """
     courses = tuple(
         Course(
             r.alignment_id,
@@ -96,15 +96,15 @@ def map_layers(routes: gpd.GeoDataFrame, places: gpd.GeoDataFrame, boundaries: g
             "place_id": places["place_id"],
             "kind": places["kind"] if "kind" in places else "town",
             **names,
-            "lon": places.geometry.x,
-            "lat": places.geometry.y,
+            "lon": [point.x for point in places["geometry"]],
+            "lat": [point.y for point in places["geometry"]],
             "hover": hover,
         }
     )
     lon: list[float | None] = []
     lat: list[float | None] = []
     # The base map as one line trace: a None between rings lifts the pen.
-    for geom in boundaries.geometry if boundaries is not None else []:
+    for geom in boundaries["geometry"] if boundaries is not None else []:
         for line in _lines(geom):
             lon += [x for x, _ in line] + [None]
             lat += [y for _, y in line] + [None]
@@ -117,21 +117,20 @@ NAME_COLUMNS = ("name_en", "name_hy", "name_az", "name_ru")
 REGION = (46.15, 39.40, 47.15, 40.10)
 
 
-def _country_labels(
-    boundaries: gpd.GeoDataFrame | None, routes: gpd.GeoDataFrame
-) -> tuple[tuple[str, float, float], ...]:
+def _country_labels(boundaries: pd.DataFrame | None, routes: pd.DataFrame) -> tuple[tuple[str, float, float], ...]:
     """A label point for each country that reaches into the map's region, inside both and clear of the roads."""
     if boundaries is None or "name" not in boundaries:
         return ()
     # Imported here, as only a fresh load draws the layers; a dataset read from the disk
     # cache already holds them, and its start then never loads shapely.
+    from shapely import union_all
     from shapely.geometry import box
     from shapely.ops import polylabel
 
     region = box(*REGION)
-    clear = region.difference(routes.geometry.union_all().buffer(0.1)) if len(routes) else region
+    clear = region.difference(union_all(list(routes["geometry"])).buffer(0.1)) if len(routes) else region
     out = []
-    for name, geom in zip(boundaries["name"], boundaries.geometry, strict=True):
+    for name, geom in zip(boundaries["name"], boundaries["geometry"], strict=True):
         part = geom.intersection(clear) if geom is not None else None
         if part is None or part.is_empty or part.area < 0.01:
             continue
