@@ -496,6 +496,11 @@ def serve(replicas: int, port: int, htpasswd: Path = HTPASSWD, secret_file: Path
     try:
         while True:
             dead = [r for r in started if r.process.poll() is not None]
+            if dead or nginx.process.poll() is not None:
+                # A Ctrl-C from the terminal reaches nginx, the replicas and this process at once.
+                # When they stop first, Python may not have run its own handler yet: a moment's
+                # wait lets it (the KeyboardInterrupt below), so a stop is not reported as a fault.
+                time.sleep(1)
             if nginx.process.poll() is not None:
                 print(f"error: nginx exited: {_tail(nginx.error_log)}", file=sys.stderr)
                 status = 1
