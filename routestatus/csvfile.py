@@ -112,7 +112,8 @@ class CsvRead:
         """One column's distinct cells, in no set order.
 
         ``among`` (an RE2 pattern) narrows them to the cells it matches when Arrow read the
-        file, and is ignored otherwise: a filter for speed, never one the caller relies on.
+        file, and is ignored otherwise; so it must match every cell the caller needs to see,
+        and the caller must accept the others too (validate passes a superset of the faults).
         """
         if self._columns is not None:
             column = self.table.column(name)
