@@ -492,15 +492,14 @@ def serve(replicas: int, port: int, htpasswd: Path = HTPASSWD, secret_file: Path
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    # Set here, not left to Python: a process started from a shell's background job inherits
+    # SIGINT ignored, and Python then leaves it so. A Ctrl-C sent to the group would stop nginx
+    # and the replicas but not this loop, which would report nginx's exit as a fault.
+    signal.signal(signal.SIGINT, on_signal)
     status = 0
     try:
         while True:
             dead = [r for r in started if r.process.poll() is not None]
-            if dead or nginx.process.poll() is not None:
-                # A Ctrl-C from the terminal reaches nginx, the replicas and this process at once.
-                # When they stop first, Python may not have run its own handler yet: a moment's
-                # wait lets it (the KeyboardInterrupt below), so a stop is not reported as a fault.
-                time.sleep(1)
             if nginx.process.poll() is not None:
                 print(f"error: nginx exited: {_tail(nginx.error_log)}", file=sys.stderr)
                 status = 1
