@@ -56,8 +56,8 @@ def _by_id(data: Dataset) -> dict:
     array with each source's URL, title and publisher beside it as written in a list (a
     ``;`` of its own made ``%3B`` or ``,``, so the items line up with the ids; blank when missing).
     """
-    kept = data.kept.get("export lookups")
-    if kept is None:
+
+    def make() -> dict:
         sources, places = data.tables["sources"], data.tables["places"]
         ids = sources["source_id"].tolist()
 
@@ -70,8 +70,9 @@ def _by_id(data: Dataset) -> dict:
         for name, inner in (("url", "%3B"), ("title", ","), ("publisher", ",")):
             items = [kept[name].get(i, "").replace(";", inner) for i in ids]
             kept[f"{name} in a list"] = pa.array(items, pa.string())
-        data.kept["export lookups"] = kept
-    return kept
+        return kept
+
+    return data.keep("export lookups", make)
 
 
 def _item_lists(cells: pd.Series, ids: pa.Array, values: dict[str, pa.Array]) -> dict[str, pd.Series]:

@@ -87,16 +87,12 @@ def _line(course) -> shapely.LineString:
 
 
 def _kept(view: View, key: tuple, make: Callable[[], object]):
-    """``make()`` worked out once per dataset for ``key`` and kept in ``Dataset.kept``.
+    """``make()`` kept per dataset for ``key`` (``Dataset.keep``).
 
     Only for what depends on the data and the shown roads alone, never on the range: the
     same object is handed to every later snapshot, so it is never changed after it is made.
-    Two threads may both make it the first time; they make the same thing.
     """
-    kept = view.data.kept
-    if key not in kept:
-        kept[key] = make()
-    return kept[key]
+    return view.data.keep(key, make)
 
 
 def roads_layer(view: View) -> gpd.GeoDataFrame:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -23,6 +25,8 @@ from routestatus.search import Index
 from routestatus.selection import Selection
 from routestatus.typedframes import typed
 from routestatus.validate import Report, validate
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -62,6 +66,16 @@ class Dataset:
         the disk cache (only the fields are), and never changed once kept.
         """
         return {}
+
+    def keep(self, key: object, make: Callable[[], T]) -> T:
+        """``make()`` worked out once for this dataset and ``key``, and kept in :attr:`kept`.
+
+        Two threads may both make it the first time; they make the same thing.
+        """
+        kept = self.kept
+        if key not in kept:
+            kept[key] = make()
+        return kept[key]
 
 
 def _files(root: Root) -> list[Path]:
