@@ -93,7 +93,7 @@ def range_axis(intervals: list[Interval]) -> dict:
 
 
 def event_marks(
-    events: pd.DataFrame, since: dt.date | None = None, texts: pd.DataFrame | None = None
+    events: pd.DataFrame, since: dt.date | None = None, texts: pd.DataFrame | None = None, selection=None
 ) -> tuple[pd.DataFrame, str]:
     """Event markers for the timeline: one per lane and day (or week, when there are many days).
 
@@ -108,6 +108,8 @@ def event_marks(
     range, or is dated only to its month) is marked on that day, and its hover says so.
     ``events`` needs only ``event_id``, ``date_start``, ``route_id`` and ``event_type`` when
     ``texts`` is the table its rows are labelled in by position: a lone event's line is read there.
+    With ``texts``, ``selection`` (the dataset's :class:`routestatus.selection.Selection`) gives
+    the roads and types as codes made once per dataset.
     """
     starts = events["date_start"].to_numpy("datetime64[us]")
     known = starts[~np.isnat(starts)]
@@ -120,10 +122,14 @@ def event_marks(
     unit = "day" if distinct <= DAY_MARKS_MAX else "week"
     # Roads and types as codes, each column factorized once: turning whole columns into
     # Python strings, or comparing them once per lane, cost more than the marks themselves.
-    route_codes, route_names = pd.factorize(events["route_id"])
+    if selection is not None and texts is not None:  # rows labelled by position: no factorize of 40,000 rows
+        route_codes, route_names = selection.event_codes("route_id", events.index.to_numpy())
+        type_codes, type_names = selection.event_codes("event_type", events.index.to_numpy())
+    else:
+        route_codes, route_names = pd.factorize(events["route_id"])
+        type_codes, type_names = pd.factorize(events["event_type"])
     code_of = {name: i for i, name in enumerate(route_names)}
     both = route_codes == code_of.get("both", -2)
-    type_codes, type_names = pd.factorize(events["event_type"])
     names = [*type_names, None]  # code -1 (no type) reads as None
     # Each type's words once, not once per event named in a hover.
     lowered = [type_label(n).lower() if n is not None else "" for n in names]
@@ -212,6 +218,7 @@ def timeline_figure(
     day: dt.date | None = None,
     compact: bool = False,
     texts: pd.DataFrame | None = None,
+    selection=None,
 ) -> go.Figure:
     """Per-road status bands (colour, fill pattern and label) with the events marked on them.
 
@@ -225,13 +232,13 @@ def timeline_figure(
     at a readable size; the hover and the legend still name the status. Event marks are
     shaped by event type (named in the legend) and sit above the band's centre line, clear
     of its label. ``compact`` gives the Map's strip: a short lane per road and no legend.
-    ``texts``: see :func:`event_marks`.
+    ``texts`` and ``selection``: see :func:`event_marks`.
     """
     traces = []
     marks, unit = None, "day"  # no events (the Map's strip): no marks, and no frame of them to make
     shown = [iv for road in ROADS for iv in intervals.get(road, [])]
     if not events.empty:
-        marks, unit = event_marks(events, min(iv.start for iv in shown) if shown else None, texts)
+        marks, unit = event_marks(events, min(iv.start for iv in shown) if shown else None, texts, selection)
     lanes = [r for r in reversed(ROADS) if r in intervals]
     if marks is not None and marks["lane"].eq("none").any():
         lanes.append("none")

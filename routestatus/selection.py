@@ -98,10 +98,10 @@ class Selection:
         events, statements = tables["events"], tables["statements"]
         start, end = event_span(events)
         self.events = _Rows(events, start, end, "date_start")
-        self._route, routes = _codes(events["route_id"])
-        self._routes = {r: i for i, r in enumerate(routes)}
-        self._type, types = _codes(events["event_type"])
-        self._types = {t: i for i, t in enumerate(types)}
+        self._route, self._route_names = _codes(events["route_id"])
+        self._routes = {r: i for i, r in enumerate(self._route_names)}
+        self._type, self._type_names = _codes(events["event_type"])
+        self._types = {t: i for i, t in enumerate(self._type_names)}
         date = statements["date"]
         month = statements["date_precision"].eq("month")
         self.statements = _Rows(statements, date, date.where(~month, date + pd.offsets.MonthEnd(0)), "date")
@@ -187,6 +187,15 @@ class Selection:
         order = sorted(range(len(sources)), key=lambda i: (not isinstance(sources[i], str), str(sources[i])))
         self._source_order = np.asarray(order, np.int64)
         self._source_rank = np.argsort(self._source_order, kind="stable")
+
+    def event_codes(self, column: str, positions: np.ndarray) -> tuple[np.ndarray, list]:
+        """``pd.factorize`` of the events' ``route_id`` or ``event_type`` at ``positions``, from codes made once.
+
+        The codes and names differ from a factorize of those rows alone (they number the
+        whole table's values), but name the same value for each row: -1 where it is missing.
+        """
+        codes, names = (self._route, self._route_names) if column == "route_id" else (self._type, self._type_names)
+        return codes[np.asarray(positions, np.int64)], names
 
     def event_mask(self, start: dt.date, end: dt.date, roads: Sequence[str], types: Sequence[str]) -> np.ndarray:
         """:func:`routestatus.filters.filter_events`' rows as a mask: in range, on a road (or both/none), of a type."""

@@ -41,7 +41,8 @@ def figures(view: View) -> dict[str, str]:
     """The JSON of each figure the pages draw for ``view``, as ``st.plotly_chart`` sends it.
 
     Drawn as the pages draw them: the map's and the timeline's marks from a few columns of the
-    view's events, their texts from the events table (``View.events_with``).
+    view's events, their texts from the events table (``View.events_with``), the timeline's
+    roads and types from the dataset's codes.
     """
     data, choice = view.data, view.choice
     whole = data.tables["events"]
@@ -62,8 +63,8 @@ def figures(view: View) -> dict[str, str]:
         )
         out["access_map"] = fig
     out["strip"] = timeline_figure(view.clipped, view.events.iloc[:0], choice.day)
-    marked = view.events_with("event_id", "date_start", "route_id", "event_type")
-    out["timeline"] = timeline_figure(view.clipped, marked, choice.day, texts=whole)
+    marked = view.events_with("event_id", "date_start")
+    out["timeline"] = timeline_figure(view.clipped, marked, choice.day, texts=whole, selection=data.selection)
     out["statements_chart"] = statements_chart(view.statements, (choice.start, choice.end))
     out |= {f"said_passed_{road}": fig for road, fig in said_passed_figures(view).items()}
     return {name: pio.to_json(fig.to_dict(), validate=False) for name, fig in out.items()}

@@ -330,3 +330,13 @@ def test_a_space_at_either_end_of_free_text_is_found(root, text):
     line = edit(root, "events", 3, summary=text)  # after the blank: a line break in it moves no line before it
     assert_one_problem(root, f"data/events.csv:{line}:summary", "no leading or trailing spaces")
     assert_one_problem(root, f"data/events.csv:{blank}:summary", "required")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org/a\u00a0b", "https://example.org/a\u2003b", "https://example.org/a b", "ftp://example.org/"],
+)
+def test_a_url_with_a_space_inside_or_another_scheme_breaks_its_pattern(root, url):
+    """The url pattern's \\S is Python's: no Unicode space either (an NBSP, an em space)."""
+    line = edit(root, "sources", 2, url=url)
+    assert_one_problem(root, f"data/sources.csv:{line}:url", "pattern")

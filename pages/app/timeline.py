@@ -22,10 +22,11 @@ if not problems_panel(data.report, ("data/events.csv", "data/sources.csv")):
     st.stop()
 
 st.caption(status_caption(choice) + " The dashed line on the chart marks that day.")
-# The marks read four columns of every event in range, and a lone event's line from the events table.
-marked = view.events_with("event_id", "date_start", "route_id", "event_type")
+# The marks read two columns of every event in range, their roads and types as the dataset's
+# codes, and a lone event's line from the events table.
+marked = view.events_with("event_id", "date_start")
 st.plotly_chart(
-    timeline_figure(view.clipped, marked, choice.day, texts=data.tables["events"]),
+    timeline_figure(view.clipped, marked, choice.day, texts=data.tables["events"], selection=data.selection),
     key="timeline_chart",
     config={"displaylogo": False},
 )
