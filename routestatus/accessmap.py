@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -205,19 +206,29 @@ MARK_IDS = 20  # a mark for more events than this carries its place and type, no
 
 
 def _event_marks(
-    events: pd.DataFrame, layers: MapLayers, symbols: dict[str, str], texts: pd.DataFrame | None = None
+    events: pd.DataFrame, layers: MapLayers, symbols: dict[str, str], texts: pd.DataFrame | None = None, selection=None
 ) -> list[dict]:
     """One trace per event type: a mark at each place with events of that type, sized by their number.
 
     Marks of different types at one place are set a little apart around it, so none hides
     another. The marks are found on arrays (each event's type and place as codes, sorted
     once), and only the few events a mark writes out, or whose ids it carries, are read as
-    text: a range of 50,000 events costs a sort, not a grouping of frames.
+    text: a range of 50,000 events costs a sort, not a grouping of frames. With ``texts``
+    and ``selection`` (the dataset's :class:`routestatus.selection.Selection`), ``events``
+    needs no column at all: types and places are the dataset's codes, ids are read in ``texts``.
     """
     # Each place's position, kept for the layers: a frame indexed anew cost more than the marks.
     xy = _kept(layers, ("xy",), lambda: _positions(layers.places))
-    type_codes, types = pd.factorize(events["event_type"])
-    place_codes, place_ids = pd.factorize(events["place_id"])
+    if selection is not None and texts is not None:  # by position: no factorize of 40,000 rows of text
+        labels = events.index.to_numpy()
+        type_codes, types = selection.event_codes("event_type", labels)
+        place_codes, place_ids = selection.event_codes("place_id", labels)
+        ids = texts["event_id"]
+    else:
+        labels = np.arange(len(events))
+        type_codes, types = pd.factorize(events["event_type"])
+        place_codes, place_ids = pd.factorize(events["place_id"])
+        ids = events["event_id"]
     if not len(place_ids) or not len(types):  # no event in view has a place, or a type
         return []
     placed = np.asarray([p in xy for p in place_ids], bool)
@@ -237,8 +248,7 @@ def _event_marks(
     shown = np.concatenate([order[max(s, e - MARK_EVENTS_SHOWN) : e] for s, e in zip(starts, ends, strict=True)])
     few = counts <= MARK_IDS
     carried = np.concatenate([order[s:e] for s, e, f in zip(starts, ends, few, strict=True) if f] or [rows[:0]])
-    ids = events["event_id"]
-    id_of = dict(zip(carried.tolist(), ids.iloc[carried].tolist(), strict=True))
+    id_of = dict(zip(carried.tolist(), ids.iloc[labels[carried]].tolist(), strict=True))
     # Only the columns a line needs, at the rows shown (a take of the whole frame copies every
     # column); from ``texts`` by the rows' labels when the events were given without them.
     source, at = (texts, events.index[shown]) if texts is not None else (events, shown)
@@ -246,7 +256,9 @@ def _event_marks(
     days = show_dates(written["date_start"], written["date_precision"])
     line_of = {
         r: f"{e} {d}: {hover_summary(t)}"
-        for r, e, d, t in zip(shown.tolist(), ids.iloc[shown].tolist(), days, written["summary"].tolist(), strict=True)
+        for r, e, d, t in zip(
+            shown.tolist(), ids.iloc[labels[shown]].tolist(), days, written["summary"].tolist(), strict=True
+        )
     }
     mark_type = type_codes[order[starts]]
     mark_place = place_codes[order[starts]]
@@ -295,16 +307,20 @@ def _event_marks(
     return traces
 
 
-def selected_records(selection, events: pd.DataFrame) -> list[str]:
+def selected_records(selection, events: pd.DataFrame | Callable[[], pd.DataFrame]) -> list[str]:
     """The event ids behind the marks the reader clicked on the map (``st.plotly_chart``'s selection).
 
     An event mark carries its events' ids, or ``place|type`` when it stands for many; a
     place or site carries its place id, which stands for the events in the range at that
-    place. Ids not in ``events`` are dropped.
+    place. Ids not in ``events`` are dropped. ``events`` (``event_id``, ``event_type`` and
+    ``place_id`` of the events in range) may be a function that makes them, called only
+    after a click.
     """
     points = ((selection or {}).get("selection") or {}).get("points") or []
     if not points:  # every rerun without a click: nothing to work out
         return []
+    if callable(events):
+        events = events()
     shown = list(events["event_id"])
     by_place = events.groupby("place_id")["event_id"].agg(list).to_dict() if not events.empty else {}
     chosen: list[str] = []
@@ -345,7 +361,8 @@ def access_map(
     the dataset's :class:`routestatus.selection.Selection`, saves scanning ``all_events``.
     ``events`` needs only ``event_id``, ``event_type`` and ``place_id`` when ``texts`` is
     the table its rows are labelled in by position (as :meth:`routestatus.view.View.events_with`
-    gives them): the dates and summaries a mark writes out are read there, for those rows alone.
+    gives them): the dates and summaries a mark writes out are read there, for those rows alone;
+    with ``selection`` too, it needs no column (see :func:`_event_marks`).
     """
     traces = list(_kept(layers, ("base",), lambda: _base_traces(layers)))
     current = {road: layers.course_on(road, day) for road in roads}
@@ -392,7 +409,7 @@ def access_map(
     active = frozenset(active_sites(layers.places, all_events, day, selection, sites))
     # The same few sets of marks on every rerun: kept per language and active sites.
     traces += _kept(layers, ("places", language, active), lambda: _place_traces(layers, language, active))
-    traces += _event_marks(events, layers, event_symbols or {}, texts)
+    traces += _event_marks(events, layers, event_symbols or {}, texts, selection)
     traces.append(_scale_bar())
     traces.append(_scale_label())
     return figure(traces, _layout(pio.templates.default))

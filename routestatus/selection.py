@@ -102,6 +102,7 @@ class Selection:
         self._routes = {r: i for i, r in enumerate(self._route_names)}
         self._type, self._type_names = _codes(events["event_type"])
         self._types = {t: i for i, t in enumerate(self._type_names)}
+        self._place, self._place_names = _codes(events["place_id"])
         date = statements["date"]
         month = statements["date_precision"].eq("month")
         self.statements = _Rows(statements, date, date.where(~month, date + pd.offsets.MonthEnd(0)), "date")
@@ -189,12 +190,16 @@ class Selection:
         self._source_rank = np.argsort(self._source_order, kind="stable")
 
     def event_codes(self, column: str, positions: np.ndarray) -> tuple[np.ndarray, list]:
-        """``pd.factorize`` of the events' ``route_id`` or ``event_type`` at ``positions``, from codes made once.
+        """``pd.factorize`` of the events' ``route_id``, ``event_type`` or ``place_id`` at ``positions``, made once.
 
         The codes and names differ from a factorize of those rows alone (they number the
         whole table's values), but name the same value for each row: -1 where it is missing.
         """
-        codes, names = (self._route, self._route_names) if column == "route_id" else (self._type, self._type_names)
+        codes, names = {
+            "route_id": (self._route, self._route_names),
+            "event_type": (self._type, self._type_names),
+            "place_id": (self._place, self._place_names),
+        }[column]
         return codes[np.asarray(positions, np.int64)], names
 
     def event_mask(self, start: dt.date, end: dt.date, roads: Sequence[str], types: Sequence[str]) -> np.ndarray:

@@ -41,8 +41,8 @@ def figures(view: View) -> dict[str, str]:
     """The JSON of each figure the pages draw for ``view``, as ``st.plotly_chart`` sends it.
 
     Drawn as the pages draw them: the map's and the timeline's marks from a few columns of the
-    view's events, their texts from the events table (``View.events_with``), the timeline's
-    roads and types from the dataset's codes.
+    view's events (none for the map), their texts from the events table (``View.events_with``),
+    their roads, types and places from the dataset's codes.
     """
     data, choice = view.data, view.choice
     whole = data.tables["events"]
@@ -54,7 +54,7 @@ def figures(view: View) -> dict[str, str]:
             choice.shown_roads,
             statuses,
             choice.day,
-            view.events_with("event_id", "event_type", "place_id"),
+            view.events_with(),
             whole,
             "English",
             EVENT_SYMBOLS,
