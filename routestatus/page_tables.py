@@ -166,6 +166,28 @@ def _of_sources(ids: pd.Series, sources: pd.DataFrame, columns: tuple[str, ...])
     }
 
 
+def _credits(publishers: pd.Series, published: pd.Series) -> list[str]:
+    """:func:`source_credit` of each row (kept per publisher and date: many statements cite one source)."""
+    return [_credit(p, d) for p, d in zip(publishers.tolist(), published.tolist(), strict=True)]
+
+
+# A dataset has a few hundred sources, cited by thousands of statements: each credit is worded once.
+_credit = functools.lru_cache(maxsize=65_536)(source_credit)
+
+
+def _safe_urls(urls: pd.Series) -> pd.Series:
+    """``urls.map(safe_url)``, each URL tested once (see :data:`_safe_url`)."""
+    return pd.Series([_safe_url(u) for u in urls.tolist()], index=urls.index, dtype=urls.dtype)
+
+
+def _road_names(route_ids: pd.Series) -> pd.Series:
+    """A statement's roads as names joined by ``; ``, or ``(names no road)``, once per distinct cell."""
+    cells = route_ids.fillna("")
+    names = {r: "; ".join(ROAD_LABELS[x] for x in r.split(";")) for r in set(cells.tolist()) if r}
+    names[""] = "(names no road)"
+    return _words(cells, names, dtype=cells.dtype)
+
+
 def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: dict | None = None) -> pd.DataFrame:
     """One row per statement for the page's list: its line's parts, and what opening it shows.
 
@@ -176,9 +198,11 @@ def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: di
     src = _of_sources(ids, sources, ("archived_copy", "publisher", "published", "title", "url"))
     verdicts = verdicts or {}
     checks = [
-        quote_check_words(pd.notna(a), verdicts.get(sid))
-        for a, sid in zip(src["archived_copy"].tolist(), statements["statement_id"].tolist(), strict=True)
+        quote_check_words(a, verdicts.get(sid))
+        for a, sid in zip(src["archived_copy"].notna().tolist(), statements["statement_id"].tolist(), strict=True)
     ]
+    cells = statements["route_ids"].fillna("")
+    roads = {r: tuple(ROAD_LABELS[x] for x in r.split(";")) if r else () for r in set(cells.tolist())}
     return pd.DataFrame(
         {
             "statement_id": statements["statement_id"],
@@ -188,19 +212,17 @@ def statement_list(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: di
             "speaker": statements["speaker"].fillna(""),
             "role": statements["role"].fillna(""),
             "organisation": statements["organisation"].fillna(""),
-            "roads": pd.Series(
-                [tuple(ROAD_LABELS[x] for x in r.split(";")) if r else () for r in statements["route_ids"].fillna("")],
-                dtype=object,
-                index=statements.index,
-            ),
+            "roads": pd.Series([roads[r] for r in cells.tolist()], dtype=object, index=statements.index),
             "claim": statements["claim"].fillna("none") if "claim" in statements else "none",
             "quote": statements["quote"].fillna(""),
             "check": [words for words, _ in checks],
             "check_tone": [tone for _, tone in checks],
-            "source": [source_credit(p, d) for p, d in zip(src["publisher"], src["published"], strict=True)],
+            "source": _credits(src["publisher"], src["published"]),
             "source_title": src["title"].fillna(""),
-            "source_url": src["url"].map(safe_url),
-            "quoted_via": statements["quoted_via"].map(QUOTED_VIA_WORDS).fillna(statements["quoted_via"]).fillna(""),
+            "source_url": _safe_urls(src["url"]),
+            "quoted_via": _words(statements["quoted_via"], QUOTED_VIA_WORDS)
+            .fillna(statements["quoted_via"])
+            .fillna(""),
             "notes": statements["notes"].fillna(""),
         }
     ).reset_index(drop=True)
@@ -221,9 +243,7 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
             "speaker": statements["speaker"],
             "role": statements["role"].fillna(""),
             "organisation": statements["organisation"],
-            "roads": statements["route_ids"]
-            .fillna("")
-            .map(lambda r: "; ".join(ROAD_LABELS[x] for x in r.split(";")) if r else "(names no road)"),
+            "roads": _road_names(statements["route_ids"]),
             "claim": statements["claim"].fillna("") if "claim" in statements else "",
             "quote": statements["quote"],
             "language": statements["language"],
@@ -231,7 +251,7 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
                 quote_check(a, verdicts.get(sid))
                 for a, sid in zip(archived.tolist(), statements["statement_id"].tolist(), strict=True)
             ],
-            "source": src["url"].map(safe_url),
+            "source": _safe_urls(src["url"]),
             "source_id": statements["source_id"],
             "quoted_via": statements["quoted_via"],
             "notes": statements["notes"].fillna(""),
