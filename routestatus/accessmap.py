@@ -25,6 +25,7 @@ import plotly.io as pio
 from routestatus.labels import ROAD_LABELS, STATUS_COLOURS, STATUS_LABELS, show_dates, type_label
 from routestatus.maplayers import MapLayers
 from routestatus.plotspec import figure, ready, trace
+from routestatus.selection import event_codes
 from routestatus.status import Interval
 from routestatus.textsafe import plot_text
 
@@ -219,16 +220,14 @@ def _event_marks(
     """
     # Each place's position, kept for the layers: a frame indexed anew cost more than the marks.
     xy = _kept(layers, ("xy",), lambda: _positions(layers.places))
-    if selection is not None and texts is not None:  # by position: no factorize of 40,000 rows of text
-        labels = events.index.to_numpy()
-        type_codes, types = selection.event_codes("event_type", labels)
-        place_codes, place_ids = selection.event_codes("place_id", labels)
-        ids = texts["event_id"]
+    by_position = selection if texts is not None else None  # rows labelled by position only with texts
+    type_codes, types = event_codes(events, "event_type", by_position)
+    place_codes, place_ids = event_codes(events, "place_id", by_position)
+    # Where each row's id is read: the events table by label, or the rows themselves.
+    if by_position is not None:
+        ids, labels = texts["event_id"], events.index.to_numpy()
     else:
-        labels = np.arange(len(events))
-        type_codes, types = pd.factorize(events["event_type"])
-        place_codes, place_ids = pd.factorize(events["place_id"])
-        ids = events["event_id"]
+        ids, labels = events["event_id"], np.arange(len(events))
     if not len(place_ids) or not len(types):  # no event in view has a place, or a type
         return []
     placed = np.asarray([p in xy for p in place_ids], bool)

@@ -26,6 +26,7 @@ from routestatus.labels import (
 )
 from routestatus.maplayers import MapLayers
 from routestatus.plotspec import figure, kept_layout, trace
+from routestatus.selection import event_codes
 from routestatus.status import ROADS, Interval
 from routestatus.textsafe import plot_text
 
@@ -122,12 +123,9 @@ def event_marks(
     unit = "day" if distinct <= DAY_MARKS_MAX else "week"
     # Roads and types as codes, each column factorized once: turning whole columns into
     # Python strings, or comparing them once per lane, cost more than the marks themselves.
-    if selection is not None and texts is not None:  # rows labelled by position: no factorize of 40,000 rows
-        route_codes, route_names = selection.event_codes("route_id", events.index.to_numpy())
-        type_codes, type_names = selection.event_codes("event_type", events.index.to_numpy())
-    else:
-        route_codes, route_names = pd.factorize(events["route_id"])
-        type_codes, type_names = pd.factorize(events["event_type"])
+    by_position = selection if texts is not None else None  # rows labelled by position only with texts
+    route_codes, route_names = event_codes(events, "route_id", by_position)
+    type_codes, type_names = event_codes(events, "event_type", by_position)
     code_of = {name: i for i, name in enumerate(route_names)}
     both = route_codes == code_of.get("both", -2)
     names = [*type_names, None]  # code -1 (no type) reads as None

@@ -52,6 +52,17 @@ def _same(a: object, b: object) -> bool:
     return a is b
 
 
+def event_codes(events: pd.DataFrame, column: str, selection: Selection | None = None) -> tuple[np.ndarray, list]:
+    """``pd.factorize(events[column])``; with ``selection``, its codes for the rows (labelled by position).
+
+    For the marks of a large range, which need the events' roads, types and places only as
+    codes: the dataset's, made once, cost a take where a factorize read 40,000 rows of text.
+    """
+    if selection is None:
+        return pd.factorize(events[column])
+    return selection.event_codes(column, events.index.to_numpy())
+
+
 class _Rows:
     """The day bounds of one table's rows, in the table's order (date order, as the loader keeps it)."""
 
