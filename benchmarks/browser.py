@@ -363,6 +363,17 @@ def _go(side: Side, page_key: str, label: str, *, map_: bool) -> None:
         _settle(side.tab, before, map_=map_)
 
 
+# What floor_same.py shows for a range it has no capture of: a floor drawing that instead of
+# the page would be timed as if it were the page.
+UNCAPTURED = "No run was captured for the range"
+
+
+def _drew_a_capture(page) -> None:
+    """Fail when ``page`` (a floor's tab) shows no captured run but the notice that it has none."""
+    if page.get_by_text(UNCAPTURED).count():
+        raise RuntimeError(f"{page.url}: the floor has no capture of this range ({UNCAPTURED.lower()})")
+
+
 def _shown_range(page) -> str:
     field_ = page.locator('.st-key-flt_range [data-testid="stDateInputField"]')
     return "".join(field_.inner_text().split())
@@ -388,6 +399,7 @@ def _type_end(page, start: dt.date, end: dt.date) -> dict[str, Any]:
         "([a, b]) => window.__bench.runs.filter(([s, t]) => s === 'running' && t >= a && t < b).length",
         [typing, commit],
     )
+    _drew_a_capture(page)  # first: without a capture, the floor draws no date field to read
     shown = _shown_range(page)
     if shown != f"{start}–{end}":
         raise RuntimeError(f"{page.url}: typed the range {start}–{end}, the field shows {shown}")
@@ -449,6 +461,7 @@ def _link_runs(project: Side, floor: Side | None, ranges, warmups: int) -> dict[
     for i, (start, end) in enumerate(ranges):
         for side in sides if i % 2 == 0 else sides[::-1]:
             page, result = _open(side, "", {"from": start.isoformat(), "to": end.isoformat()}, map_=True)
+            _drew_a_capture(page)
             page.close()
             if i >= warmups:
                 runs[side.name].append(

@@ -4,7 +4,8 @@
 date ranges. The file is read once (``st.cache_resource``); there its tables are decoded
 from Arrow into pandas frames, its figures built into ``go.Figure`` objects and its cell
 styles into frames of CSS, so that no run repeats that work. Each run reads its own
-``flt_range`` date input (a widget like the project's, with the same key) and draws the
+``flt_range`` date input (a widget like the project's, with the same key; on a session's
+first run, a link's ``?from=&to=``, as the project's links carry the range) and draws the
 elements recorded for that range with ``st.*`` calls: the same elements in the same blocks,
 the same widgets (type, label, key, options, value), the same text, tables (styled as the
 page styled them), figures and download buttons. None of the project's code runs, so what a
@@ -17,6 +18,7 @@ A range that was not captured is an error on the page, never a quiet fallback.
     AppTest.from_file("benchmarks/floor_same.py") with FLOOR_CAPTURE in the environment
 """
 
+import datetime as dt
 import io
 import json
 import os
@@ -115,10 +117,22 @@ def widget(node: dict) -> None:
     getattr(st, node["call"])(**kwargs)
 
 
+def linked(initial: tuple) -> tuple:
+    """The range a link asks for (``?from=...&to=...``, as the project's links carry it), else ``initial``.
+
+    Read on a session's first run only, as the project reads its link; the dates as the
+    captured ranges' keys (``datetime.date``), so a link opens the run captured for it.
+    """
+    try:
+        return (dt.date.fromisoformat(st.query_params["from"]), dt.date.fromisoformat(st.query_params["to"]))
+    except (KeyError, ValueError):
+        return initial
+
+
 path = os.environ["FLOOR_CAPTURE"]
 captured = load(path, os.path.getmtime(path))
 st.set_page_config(page_title="floor", layout="wide")
-chosen = tuple(st.session_state.get("flt_range") or captured["initial"])
+chosen = tuple(st.session_state.get("flt_range") or linked(captured["initial"]))
 # Written back each run, as the project writes every widget from the reader's choice (so the
 # widget sends its value with the same fields as the project's).
 st.session_state["flt_range"] = chosen

@@ -769,23 +769,33 @@ BROWSER_FIGURES = (
 )
 
 
-def _browser(root: Path, size: str, repeat: int, figures: list[Figure]) -> list[Figure]:
-    """What the reader feels, in headless Chromium (``browser.py``), beside a floor sending as many rows and points.
+def _browser(root: Path, size: str, repeat: int) -> list[Figure]:
+    """What the reader feels, in headless Chromium (``browser.py``), beside the same-output floor of each page.
 
-    The floor is ``baseline_app.py`` told the rows and points the page sent (``browser.py``
-    may serve ``floor_same.py`` with a ``capture.py`` file instead; both run under a server).
+    Each page's floor is ``floor_same.py`` serving what that page drew for every range the
+    browser will type (and, for the Map, link to), captured first in a child process by
+    ``capture.py``, as the AppTest figures' floors are: the browser then draws the same
+    elements with the same content on both sides, so what is left is the project's.
     """
     module = _sibling("browser")
-    floors = {}
-    for page in ("map", "timeline", "statements"):
-        sent = next(f for f in figures if f.name == f"bytes_per_rerun.{page}" and f.size == size).details["project"]
-        floors[page] = (BASELINE, {"BASELINE_ROWS": str(sent["rows"]), "BASELINE_POINTS": str(sent["points"])})
-    print("  browser", file=sys.stderr)
     try:
-        measured = module.measure_browser(root, size, repeat, floors)
+        module.chromium_path()
     except module.BrowserMissing as missing:
         print(f"  browser figures skipped: {missing}", file=sys.stderr)
         return []
+    steps = module.plan(root, repeat)
+    print("  browser: capturing the floors", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="bench-floors-") as tmp:
+        jobs = [
+            {"page": page, "ranges": steps.ranges(page), "out": Path(tmp) / f"{page}.pkl"}
+            for page in ("map", "timeline", "statements")
+        ]
+        captured = _sibling("capture").capture_many(root, jobs)
+        floors = {
+            job["page"]: (FLOOR_SAME, {"FLOOR_CAPTURE": str(path)}) for job, path in zip(jobs, captured, strict=True)
+        }
+        print("  browser", file=sys.stderr)
+        measured = module.measure_browser(root, size, repeat, floors)
     return [
         Figure(
             m["figure"], size, m.get("unit", "s"), list(m["project"]), list(m["baseline"]), None, m.get("details", {})
@@ -909,7 +919,7 @@ def run(
             root = generate(Path(tmp) / f"size-{size}", size if size == "curated" else int(size))
             figures += measure(root, size, repeat, budget, sessions)
             if browser and (size == "curated" or int(size) >= LARGE):
-                figures += _browser(root, size, min(repeat, 3), figures)
+                figures += _browser(root, size, min(repeat, 3))
             shutil.rmtree(root)
             _clear_caches()
             results["seconds_per_size"][size] = round(time.perf_counter() - size_started, 1)

@@ -1,5 +1,6 @@
 """Smoke tests of the benchmark harness in benchmarks/: it runs and records every figure (no timing asserted)."""
 
+import datetime as dt
 import importlib.util
 import json
 import math
@@ -66,3 +67,21 @@ def test_run_records_every_figure(tmp_path):
     assert "warm_rerun.map" in results["table"]
     rendered = load("report").render(results)  # the Performance doc's table, from these results
     assert all(f"`{name}`" in rendered for name in by_name if not name.split(".")[0].endswith("bytes"))
+
+
+def test_the_same_output_floor_opens_a_linked_range_and_says_when_it_has_no_capture(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    linked, other = (dt.date(2022, 12, 12), dt.date(2023, 9, 19)), (dt.date(2021, 1, 1), dt.date(2021, 6, 30))
+    capture = load("capture").capture(BENCH.parent, "map", [linked], tmp_path / "map.pkl")
+    monkeypatch.setenv("FLOOR_CAPTURE", str(capture))
+    # A link's ?from=&to= picks its captured run on the first run, as the project reads its link;
+    # with no capture of it, the floor would say so (below) instead of drawing the page.
+    at = AppTest.from_file(str(BENCH / "floor_same.py"), default_timeout=120)
+    at.query_params["from"], at.query_params["to"] = linked[0].isoformat(), linked[1].isoformat()
+    at.run()
+    assert not at.exception and not at.error
+    assert tuple(at.date_input(key="flt_range").value) == linked
+    # A range without a capture is an error on the page, in the words the browser figures look for.
+    at.date_input(key="flt_range").set_value(other).run()
+    assert load("browser").UNCAPTURED in at.error[0].value

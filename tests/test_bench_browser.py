@@ -69,3 +69,30 @@ def test_one_curated_run_records_every_figure_and_fetches_nothing_offsite():
         assert figure["details"]["ratio_of_medians"] > 0
     for figure in figures[:3]:
         assert figure["details"]["early_runs"] == [0, 0]  # no run started before the commit was timed
+
+
+def _capture(ranges, out: Path) -> Path:
+    """The Map captured by benchmarks/capture.py over ``ranges``, in a child process."""
+    spec = importlib.util.spec_from_file_location("bench_capture", BENCH / "capture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.capture_many(PROJECT, [{"page": "map", "ranges": ranges, "out": out}])[0]
+
+
+def _map_against(capture: Path) -> list[dict]:
+    floors = {"map": (BENCH / "floor_same.py", {"FLOOR_CAPTURE": str(capture)})}
+    with ThreadPoolExecutor(max_workers=1) as pool:  # as in the test above
+        return pool.submit(
+            browser.measure_browser, PROJECT, "curated", repeat=1, floors=floors, pages=("map",), warmups=0
+        ).result()
+
+
+def test_the_same_output_floor_is_served_for_every_range_typed_and_linked(tmp_path):
+    # What make bench does: the floor replays what the Map drew for each range the browser
+    # types and links to (the link's ?from=&to= read on the floor's first run).
+    steps = browser.plan(PROJECT, 1, ("map",), warmups=0)
+    figures = _map_against(_capture(steps.ranges("map"), tmp_path / "map.pkl"))
+    assert [f["figure"] for f in figures] == ["browser_date_to_settled.map", "browser_link_to_map"]
+    for figure in figures:
+        assert len(figure["project"]) == len(figure["baseline"]) == 1, figure
+        assert figure["details"]["page_errors"] == []
