@@ -29,7 +29,8 @@ def _serve() -> None:
 if __name__ == "__main__" and not runtime.exists():  # plain `python dashboard.py`
     _serve()
 
-from pages.app.navigation import declare_pages  # noqa: E402  (after the server check above)
+from pages.app.dataset import load  # noqa: E402  (after the server check above)
+from pages.app.navigation import declare_pages  # noqa: E402
 from pages.app.record import from_link, record_query, show_record  # noqa: E402
 from pages.app.sidebar import current_choice, sidebar  # noqa: E402
 from pages.app.widgets import (  # noqa: E402
@@ -40,32 +41,17 @@ from pages.app.widgets import (  # noqa: E402
     snapshot_button,
 )
 from routestatus.citation import link_query  # noqa: E402
-from routestatus.diskcache import load_cached  # noqa: E402
 from routestatus.load import fingerprint  # noqa: E402
 from routestatus.paths import resolve_root  # noqa: E402
-from routestatus.status import build_intervals  # noqa: E402
-from routestatus.view import Options, View  # noqa: E402
+from routestatus.view import View  # noqa: E402
 
 # An emoji icon is drawn in the browser; a Material icon as the tab icon would be fetched
 # from Google's font server, and nothing here may leave the machine.
 st.set_page_config(page_title="routestatus: Lachin corridor and Aghdam–Askeran road", page_icon="🛣️", layout="wide")
 
-
-@st.cache_resource(show_spinner="Loading the curated data…", max_entries=4)
-def _load(root_path: str, content_hash: str):
-    # content_hash is only part of the cache key: an edited file changes it, so the next
-    # rerun reloads without a restart. One copy is shared by every session, so nothing may
-    # change it in place: the view's tables are always new frames. A new process finds data
-    # it has seen before in the disk cache (routestatus.diskcache) instead of checking it again.
-    data = load_cached(resolve_root(root_path), content_hash)
-    if not data.counts.get("events"):
-        return data, {}, None
-    return data, build_intervals(data.tables["events"]), Options.of(data)
-
-
 labelled_controls()
 root = resolve_root()
-data, intervals, options = _load(str(root.path), fingerprint(root))
+data, intervals, options = load(str(root.path), fingerprint(root))
 choice = current_choice(options, data) if options is not None else None
 view = View(data, intervals, choice, options)
 st.session_state["view"] = view

@@ -51,6 +51,32 @@ def _hover_lines(events: pd.DataFrame, rows: list[int]) -> list[str]:
     ]
 
 
+class _HoverLines:
+    """Per dataset, the :func:`_hover_lines` line of each event, worded the first time it is marked alone.
+
+    A line depends on its event's row alone, so every view and session may share the lines
+    and add to them; a rerun then words only the events no view has marked alone before
+    (1 to 1.5 ms a Timeline rerun at any size, most of it pandas' cost per call). At most
+    :data:`KEPT_LINES` are kept; beyond that they are worded again.
+    """
+
+    KEPT_LINES = 65_536
+
+    def __init__(self, texts: pd.DataFrame) -> None:
+        self._texts, self._lines = texts, {}
+
+    def of(self, positions: list[int]) -> list[str]:
+        """The lines of the events at ``positions`` of the events table, in that order."""
+        lines = self._lines  # the dict of this call: a reset below starts another
+        missing = [p for p in positions if p not in lines]
+        if missing:
+            if len(lines) + len(missing) > self.KEPT_LINES:
+                lines = self._lines = {}
+                missing = list(dict.fromkeys(positions))  # the lines kept before went with the old dict
+            lines.update(zip(missing, _hover_lines(self._texts, missing), strict=True))
+        return [lines[p] for p in positions]
+
+
 def _line(lon, lat, width: int, colour: str, name: str, meta: dict, hover: str | None = None) -> go.Scattermap:
     """A line on the map; without ``hover`` it stays out of the legend and the hover (the base map)."""
     return go.Scattermap(
@@ -169,7 +195,13 @@ def event_marks(
     # A lone event gets its own line; those are worded in one pass, and the ids a mark of
     # several names are read in one take.
     lone = order[heads[counts == 1]].tolist()
-    worded = _hover_lines(texts, events.index.to_numpy()[lone]) if texts is not None else _hover_lines(events, lone)
+    if texts is None:
+        worded = _hover_lines(events, lone)
+    elif by_position is None:
+        worded = _hover_lines(texts, events.index.to_numpy()[lone])
+    else:
+        kept = by_position.kept("hover_lines", texts, partial(_HoverLines, texts))
+        worded = kept.of(events.index.to_numpy()[lone].tolist())
     lines = iter(worded)
     shown_rows = [
         order[h : h + min(c, HOVER_EVENTS)] for h, c in zip(heads.tolist(), counts.tolist(), strict=True) if c > 1

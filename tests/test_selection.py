@@ -113,3 +113,22 @@ def test_a_few_columns_of_the_events_are_those_of_the_whole_rows(which, data, ge
         pd.testing.assert_frame_equal(few, view.events[columns])
         # Labelled by position in the events table, which the map and timeline read texts by.
         pd.testing.assert_frame_equal(dataset.tables["events"].iloc[few.index], view.events)
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_timeline_marks_from_kept_hover_lines_are_those_worded_anew(which, data, generated, monkeypatch):
+    # The kept lines are shared by every view of the dataset; a small cap makes them start
+    # again part way through, which must not change a mark either.
+    from routestatus import figures
+
+    monkeypatch.setattr(figures._HoverLines, "KEPT_LINES", 40)
+    dataset = {"curated": data, "generated": generated}[which]
+    events = dataset.tables["events"]
+    for view in _choices(dataset, 25, seed=11):
+        marked = view.events_with("event_id", "date_start", "route_id", "event_type")
+        if marked.empty:
+            continue
+        since = view.choice.start
+        kept, _ = figures.event_marks(marked, since, texts=events, selection=dataset.selection)
+        anew, _ = figures.event_marks(marked, since, texts=events)  # no selection: nothing kept
+        pd.testing.assert_frame_equal(kept, anew)
