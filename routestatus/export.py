@@ -23,14 +23,24 @@ import io
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from routestatus.schema import Table
+from routestatus.schema import Field, Table
 from routestatus.typedframes import cell_texts, typed
 
 ESCAPE = "'"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The apostrophe is in the set so that reading back can undo the rule without guessing.
 _FIRSTS = np.array([*FORMULA_STARTS, ESCAPE])
+_FIRST_TEXTS = pa.array(list(_FIRSTS), type=pa.large_string())
+
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, type=pa.large_string())
+
+
+_NONE, _QUOTE, _APOSTROPHE, _COMMA, _LINE_END = map(_text, ("", '"', ESCAPE, ",", "\r\n"))
 BOM = "\ufeff".encode()
 NEUTRALISING_RULE = (
     "A text cell that begins with =, +, -, @, a tab or a carriage return, or with an apostrophe, "
@@ -59,7 +69,32 @@ def restore(text: pd.Series) -> pd.Series:
 
 
 def csv_bytes(table: Table, frame: pd.DataFrame) -> bytes:
-    """The rows of ``frame`` as CSV bytes in the format above, columns as ``table`` declares."""
+    """The rows of ``frame`` as CSV bytes in the format above, columns as ``table`` declares.
+
+    The bytes are those of Python's ``csv.writer`` (minimal quoting, CRLF) over the cells
+    of :func:`cell_texts` with the apostrophe rule applied: :func:`csv_module_bytes` writes
+    them that way, and a test holds the two equal. Here each column is quoted as a whole
+    in Arrow and the rows are joined there too, since the csv module's pass over every
+    character of every cell was most of an export's time (1.5 s of 2.1 for 100,000 events).
+    """
+    header = _rows_text([table.columns])
+    if len(table.fields) < 2:  # the csv module quotes a row's only cell when blank: keep its rules
+        return csv_module_bytes(table, frame)
+    if frame.empty:
+        return BOM + header.encode("utf-8")
+    cells = [_quoted(_arrow_cells(f, frame[f.name])) for f in table.fields]
+    cells[-1] = pc.binary_join_element_wise(cells[-1], _LINE_END, _NONE)
+    # Every cell in row order, each row's cells a list joined by commas: the rows end to end.
+    # (Arrow's element-wise join of the 17 event columns took 0.9 s at 100,000 rows; this takes a tenth.)
+    n, k = len(frame), len(cells)
+    order = (np.arange(n, dtype=np.int64)[:, None] + np.arange(k, dtype=np.int64)[None, :] * n).ravel()
+    values = pa.concat_arrays(cells).take(pa.array(order))
+    rows = pa.LargeListArray.from_arrays(pa.array(np.arange(0, n * k + 1, k, dtype=np.int64)), values)
+    return BOM + header.encode("utf-8") + _joined(pc.binary_join(rows, _COMMA))
+
+
+def csv_module_bytes(table: Table, frame: pd.DataFrame) -> bytes:
+    """:func:`csv_bytes` written cell by cell with Python's ``csv`` module: the reference it must equal."""
     columns = []
     for f in table.fields:
         cells = cell_texts(f, frame[f.name])
@@ -68,11 +103,51 @@ def csv_bytes(table: Table, frame: pd.DataFrame) -> bytes:
             for i in np.flatnonzero(needs_escape(cells)):
                 cells[i] = ESCAPE + cells[i]
         columns.append(cells)
+    return BOM + _rows_text([table.columns, *zip(*columns, strict=True)]).encode("utf-8")
+
+
+def _rows_text(rows) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(zip(*columns, strict=True))
-    return BOM + buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _arrow_cells(f: Field, column: pd.Series) -> pa.Array:
+    """One column's cells as Arrow text, as :func:`cell_texts` gives them, with the apostrophe rule."""
+    if f.type != "string":
+        return pa.array(cell_texts(f, column), type=pa.large_string())
+    if not isinstance(column.dtype, pd.StringDtype):
+        column = column.astype("string")
+    text = pa.array(column.array)  # no copy when the column is already Arrow text
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = text.cast(pa.large_string())
+    text = pc.fill_null(text, "")
+    risky = pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), value_set=_FIRST_TEXTS)
+    return _changed(text, risky, lambda cells: pc.binary_join_element_wise(_APOSTROPHE, cells, _NONE))
+
+
+def _quoted(text: pa.Array) -> pa.Array:
+    """Cells quoted as the csv module's minimal quoting does: those holding a comma, quote, CR or LF."""
+    needs = pc.match_substring_regex(text, '[,"\r\n]')
+    return _changed(
+        text,
+        needs,
+        lambda cells: pc.binary_join_element_wise(_QUOTE, pc.replace_substring(cells, '"', '""'), _QUOTE, _NONE),
+    )
+
+
+def _changed(text: pa.Array, where: pa.Array, change) -> pa.Array:
+    """``text`` with ``change`` applied to the cells ``where`` is true, and only to those (few, as a rule)."""
+    if not pc.any(where).as_py():
+        return text
+    return pc.replace_with_mask(text, where, change(text.filter(where)))
+
+
+def _joined(rows: pa.Array) -> bytes:
+    """The rows' text end to end: the slice of the array's value buffer that holds them."""
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset : rows.offset + len(rows) + 1]
+    return rows.buffers()[2].slice(offsets[0], offsets[-1] - offsets[0]).to_pybytes()
 
 
 def _text_fields(table: Table) -> list[str]:
