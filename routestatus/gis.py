@@ -12,7 +12,8 @@ Four layers, WGS 84 longitude/latitude (EPSG:4326), each built from the same
   drawn at that place.
 
 :func:`gpkg_bytes` writes them into one GeoPackage with pyogrio; :func:`geojson_bytes`
-writes one as RFC 7946 GeoJSON with six decimals, as the files in ``geo/`` are.
+writes one as RFC 7946 GeoJSON with six decimals, as the files in ``geo/`` are (the bytes
+GDAL writes, laid out in Arrow).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import pyarrow as pa
 import pyogrio
 import shapely
 
+from routestatus.geojsontext import layer_geojson
 from routestatus.gisfiles import CRS, GPKG_FILE, LAYERS
 from routestatus.view import View
 
@@ -250,8 +252,18 @@ def gpkg_bytes(
         return path.read_bytes() if built else b""
 
 
-def geojson_bytes(frame: gpd.GeoDataFrame, name: str) -> bytes:
-    """One layer as RFC 7946 GeoJSON, six decimals, one feature per line (as GDAL writes ``geo/``)."""
+def geojson_bytes(frame: gpd.GeoDataFrame, name: str, kept: dict | None = None) -> bytes:
+    """One layer as RFC 7946 GeoJSON, six decimals, one feature per line (as GDAL writes ``geo/``).
+
+    The bytes are :func:`gdal_geojson_bytes`'s, written in Arrow by
+    :func:`routestatus.geojsontext.layer_geojson`; ``kept`` (a dict, such as the dataset's)
+    keeps the parts GDAL still writes, the file's head and each distinct geometry.
+    """
+    return layer_geojson(frame, name, gdal_geojson_bytes, kept)
+
+
+def gdal_geojson_bytes(frame: gpd.GeoDataFrame, name: str) -> bytes:
+    """:func:`geojson_bytes` written by GDAL's GeoJSON driver, feature by feature."""
     buffer = io.BytesIO()
     pyogrio.write_dataframe(
         frame,
@@ -294,5 +306,5 @@ def gis_files(
                 view, ("geojson", layer.name, roads), lambda f=frame, n=layer.name: geojson_bytes(f, n)
             )
         else:
-            files[layer.geojson_file] = geojson_bytes(frame, layer.name)
+            files[layer.geojson_file] = geojson_bytes(frame, layer.name, view.data.kept)
     return files, built
