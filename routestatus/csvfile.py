@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,17 +108,24 @@ class CsvRead:
             return self._columns[name]
         return [row.values[name] for row in self.rows]
 
-    def distinct(self, name: str, among: str | None = None) -> list[str]:
+    def arrow(self, name: str) -> pa.ChunkedArray | pa.Array:
+        """One column's cells as Arrow text, in row order, for checks made on whole columns."""
+        if self._columns is not None:
+            return self.table.column(name)
+        return pa.array(self.column(name), pa.string())
+
+    def distinct(self, name: str, among: Callable[[pa.ChunkedArray], pa.ChunkedArray] | None = None) -> list[str]:
         """One column's distinct cells, in no set order.
 
-        ``among`` (an RE2 pattern) narrows them to the cells it matches when Arrow read the
-        file, and is ignored otherwise; so it must match every cell the caller needs to see,
-        and the caller must accept the others too (validate passes a superset of the faults).
+        ``among`` (a mask of Arrow's column) narrows them to the cells it marks when Arrow
+        read the file, and is ignored otherwise; so it must mark every cell the caller needs
+        to see, and the caller must accept the others too (validate passes a superset of the
+        faults).
         """
         if self._columns is not None:
             column = self.table.column(name)
             if among is not None:
-                column = pc.filter(column, pc.match_substring_regex(column, among))
+                column = pc.filter(column, among(column))
             return pc.unique(column).to_pylist()
         return list(set(self.column(name)))
 
@@ -187,17 +194,24 @@ def read_csv(path: Path, name: str, columns: list[str]) -> CsvRead:
         out.problems.append(Problem(name, 0, "-", "no file", f"a CSV file with {len(columns)} columns"))
         return out
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():  # what raw.strip() tests, without copying the file
         out.problems.append(Problem(name, 1, "-", "an empty file", "a header line: " + ",".join(columns)))
         return out
     text, problems = _decode(raw, name)
     out.problems += problems
     if text is None:
         return out
-    out.problems += _line_endings(text, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # The bytes Arrow reads are the file's own unless a BOM or CRs were taken out of the text.
+    data = None if problems else raw
+    if "\r" in text:
+        out.problems += _line_endings(text, name)
+        text, data = text.replace("\r\n", "\n").replace("\r", "\n"), None
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # A header line without quotes ends at the first line break: read alone, it gives the
+    # same header as the whole file would, without a reader over all of the text.
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    reader = csv.reader(io.StringIO(first if '"' not in first else text, newline=""), strict=True)
     try:
         header = next(reader)
     except csv.Error as err:
@@ -209,10 +223,13 @@ def read_csv(path: Path, name: str, columns: list[str]) -> CsvRead:
         return out
     out.usable = True
     line = reader.line_num + 1
-    fast = _arrow_rows(text, columns, line)
+    fast = _arrow_rows(text, columns, line, data)
     if fast is not None:
         out.table, out._columns, out._lines = fast
         return out
+    if '"' not in first:  # the header was read alone: the rows are read from the whole text
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)
     width = len(columns)
     rows = out._rows = []
     # One loop over the reader, the error caught around it: ``line`` is where the row that
@@ -242,47 +259,62 @@ def read_csv(path: Path, name: str, columns: list[str]) -> CsvRead:
     return out
 
 
-def _plain_rfc4180(text: str) -> tuple[bool, bool]:
-    """Whether ``text`` is CSV that any RFC 4180 parser reads alike, and whether a quoted value holds a line break.
+def _plain_rfc4180(data: bytes) -> tuple[bool, bool]:
+    """Whether ``data`` is CSV that any RFC 4180 parser reads alike, and whether a quoted value holds a line break.
 
     Plain means: quotes only around whole fields (a closing quote followed by a comma, a
     line end or the quote doubling it), no blank line and no NUL. Python's strict reader
     and Arrow's then give the same rows and cells; anything else is left to the strict
-    reader, which reports it line by line. Split at the quotes, the pieces outside quotes
-    are the even ones, and each must meet its quoted neighbours at a field's edge.
+    reader, which reports it line by line.
+
+    Read as bytes, in whole arrays: a quote, comma and line break are single bytes in UTF-8,
+    never part of another character. The quotes pair up in order, each opening one
+    followed by its closing one, so a byte lies inside a quoted value when an odd number of
+    quotes come before it. Splitting 100,000 events' text at its quotes in Python cost 0.2 s.
     """
-    if "\x00" in text:
+    if b"\x00" in data:
         return False, False
-    parts = text.split('"')
-    if len(parts) % 2 == 0:  # a quote left open
+    buf = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(buf == ord('"'))
+    if len(quotes) % 2:  # a quote left open
         return False, False
-    last = len(parts) - 1
-    for i in range(0, len(parts), 2):
-        piece = parts[i]
-        if "\n\n" in piece:
-            return False, False
-        if not piece:
-            continue  # the start or end of the text, or a doubled quote inside a quoted value
-        if (i > 0 and piece[0] not in ",\n") or (i < last and piece[-1] not in ",\n"):
-            return False, False
-    return True, any("\n" in parts[i] for i in range(1, len(parts), 2))
+    breaks = np.flatnonzero(buf == ord("\n"))
+    quoted = np.searchsorted(quotes, breaks) % 2 == 1
+    outside = breaks[~quoted]
+    if np.any(outside[1:] - outside[:-1] == 1):  # a blank line, outside any quoted value
+        return False, False
+    # A quoted value is a whole field: what comes before its opening quote is the start of
+    # the text, a comma, a line break or the closing quote before (a doubled quote), and
+    # likewise after its closing quote.
+    edges = np.array([ord(","), ord("\n"), ord('"')], dtype=np.uint8)
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = buf[opening[opening > 0] - 1]
+    after = buf[closing[closing < len(buf) - 1] + 1]
+    if not (np.isin(before, edges).all() and np.isin(after, edges).all()):
+        return False, False
+    return True, bool(quoted.any())
 
 
-def _arrow_rows(text: str, columns: list[str], first_line: int) -> tuple[pa.Table, _Columns, list[int]] | None:
+def _arrow_rows(
+    text: str, columns: list[str], first_line: int, data: bytes | None = None
+) -> tuple[pa.Table, _Columns, list[int]] | None:
     """The rows of a plain file (see :func:`_plain_rfc4180`) read by Arrow's parser, or None to read it strictly.
 
     Python's reader spends most of a large file's load parsing it (1.8 s of CPU for
     100,000 events, against about 0.2 s here). Any doubt (a file not plain, a row of the
     wrong width, a header Arrow reads otherwise) gives None, and the strict reader, with
-    its line-by-line problems, reads the file instead.
+    its line-by-line problems, reads the file instead. ``data``, when given, is ``text``
+    as UTF-8 (the file's own bytes), so it need not be encoded again.
     """
-    plain, broken_values = _plain_rfc4180(text)
+    if data is None:
+        data = text.encode("utf-8")
+    plain, broken_values = _plain_rfc4180(data)
     if not plain:
         return None
     strings = {c: pa.string() for c in columns}
     try:
         table = arrow_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(data),
             parse_options=arrow_csv.ParseOptions(newlines_in_values=broken_values, ignore_empty_lines=False),
             convert_options=arrow_csv.ConvertOptions(
                 column_types=strings, strings_can_be_null=False, quoted_strings_can_be_null=False

@@ -43,18 +43,11 @@ from routestatus.paths import Root
 from routestatus.schema import load_schema
 from routestatus.validate import validate
 
-CURATE_ENV = "ROUTESTATUS_CURATE"
 SOURCE_FIELDS = ("source_id", "title", "publisher", "url", "published", "kind", "notes")
 # The columns the curator may change on the review page; the rest come from the text and the source.
 EDITABLE = ("speaker", "role", "organisation", "route_ids", "claim", "date", "date_precision", "date_basis", "notes")
 # Shown beside them, read-only: how sure the extractor is and why, and the passage itself.
 REVIEW = ("candidate", "confidence", "speaker_basis", "quote", "carried_by", "review_notes", "already_present")
-
-
-def curating(environ: Mapping[str, str] | None = None) -> bool:
-    """True when the dashboard was started for curating (``ROUTESTATUS_CURATE`` set to 1, true, yes or on)."""
-    value = (os.environ if environ is None else environ).get(CURATE_ENV, "")
-    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def review_table(text: str, published: dt.date | None, source_id: str, statements: pd.DataFrame) -> pd.DataFrame:

@@ -9,11 +9,15 @@ step with the tables) are here, each in one function.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
-import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from routestatus import anchors, geobuild, geocheck
 from routestatus.cellcheck import check_cell
@@ -178,17 +182,34 @@ SPACES = (
 _SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]"
 # The only cells of free text check_cell can fault: a blank one, or one with a space at an end.
 _FREE_TEXT_SUSPECTS = f"^$|^{_SPACE}|{_SPACE}$"
+# Outside printable ASCII, Python's classes and RE2's part ways (\S takes U+00A0 in RE2, not
+# in Python), so a cell with any other character is always checked in Python.
+_NOT_PRINTABLE_ASCII = "[^\\x20-\\x7e]"
 
 
-def _suspects(f: Field) -> str | None:
-    """Which distinct cells of ``f`` need check_cell: for free text (no enum, no pattern), only those above.
+def _suspects(f: Field) -> Callable[[pa.ChunkedArray], pa.ChunkedArray] | None:
+    """Which distinct cells of ``f`` need check_cell, as a mask over Arrow's column; None for all of them.
 
-    Free text is where a large table's cells are nearly all distinct (summaries, quotes,
-    notes); checking each one in Python cost more than reading the file.
+    Free text (no enum, no pattern) is where a large table's cells are nearly all distinct
+    (summaries, quotes, notes), and ids with a pattern are all distinct: checking each one in
+    Python cost more than reading the file. Free text can only be faulted when blank or with
+    a space at an end; text with a pattern also when RE2 finds it does not match, or when it
+    holds a character where RE2 and Python's ``re`` might disagree. So every cell check_cell
+    would fault is among them.
     """
-    if f.type == "string" and f.enum is None and f.pattern is None:
-        return _FREE_TEXT_SUSPECTS
-    return None
+    if f.type != "string" or f.enum is not None:
+        return None
+    if f.pattern is None:
+        return lambda column: pc.match_substring_regex(column, _FREE_TEXT_SUSPECTS)
+    whole = f"^(?:{f.pattern})$"
+    odd = f"{_FREE_TEXT_SUSPECTS}|{_NOT_PRINTABLE_ASCII}"
+    try:
+        pc.match_substring_regex(pa.array([""]), whole)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # a pattern RE2 cannot read (a look-ahead, say): Python checks every cell
+    return lambda column: pc.or_(
+        pc.invert(pc.match_substring_regex(column, whole)), pc.match_substring_regex(column, odd)
+    )
 
 
 def _keys(loaded: _Loaded, table: str, column: str) -> set[str]:
@@ -227,7 +248,12 @@ def _foreign_keys(root: Root, loaded: _Loaded) -> list[Problem]:
 
 
 def _sequential_ids(root: Root, loaded: _Loaded) -> list[Problem]:
-    """Ids are permanent: the numbers run 1..n without a gap, so a deleted row shows up."""
+    """Ids are permanent: the numbers run 1..n without a gap, so a deleted row shows up.
+
+    Worked out on whole columns in Arrow and numpy: a Python int and a (length, text) pair
+    per id cost 0.1 s at 100,000 events. An id's number is what follows its first
+    character, when that is all digits.
+    """
     out = []
     for table_name, column in loaded.schema.sequential_ids.items():
         table = loaded.schema.tables[table_name]
@@ -235,10 +261,10 @@ def _sequential_ids(root: Root, loaded: _Loaded) -> list[Problem]:
         if not loaded.usable[table_name] or not len(read):
             continue
         name = root.rel(root.data / table.path)
-        ids = read.column(column)
-        numbers = {int(digits) for digits in (ident[1:] for ident in ids) if digits.isdigit()}
-        prefix, width = ids[0][:1], len(ids[0]) - 1
-        for missing in sorted(set(range(1, max(numbers, default=0) + 1)) - numbers):
+        ids = read.arrow(column)
+        first = ids[0].as_py()
+        prefix, width = first[:1], len(first) - 1
+        for missing in _gaps(pc.utf8_slice_codeunits(ids, 1)):
             ident = f"{prefix}{missing:0{width}d}"
             out.append(
                 Problem(
@@ -249,12 +275,34 @@ def _sequential_ids(root: Root, loaded: _Loaded) -> list[Problem]:
                     "ids from first to last: never delete a row, mark it retracted=true",
                 )
             )
-        # In order by (length, text), each id against the next: the same as comparing with
-        # the sorted list, without a Python key call per row.
-        keys = list(zip(map(len, ids), ids, strict=True))
-        if not all(map(operator.le, keys, keys[1:])):
+        # In order by (length, text), each id against the next. Arrow compares text by its
+        # UTF-8 bytes, which order as the code points do, as Python compares strings.
+        lengths = pc.utf8_length(ids).to_numpy(zero_copy_only=False)
+        before, after = ids.slice(0, len(ids) - 1), ids.slice(1)
+        shorter = lengths[:-1] < lengths[1:]
+        same = lengths[:-1] == lengths[1:]
+        not_after = pc.less_equal(before, after).to_numpy(zero_copy_only=False)
+        if not np.all(shorter | (same & not_after)):
             out.append(Problem(name, 0, column, "rows out of order", f"rows sorted by {column}"))
     return out
+
+
+def _gaps(tails: pa.ChunkedArray | pa.Array) -> list[int]:
+    """The numbers from 1 to the largest of ``tails`` (ids less their first character) that none of them holds.
+
+    A tail counts when it is all decimal digits, as Python's ``str.isdecimal`` says (what
+    ``int`` reads); ASCII digits, nearly every id, are read in Arrow.
+    """
+    plain = pc.match_substring_regex(tails, "^[0-9]{1,18}$")  # at most 18 digits fit an int64
+    numbers = pc.cast(pc.filter(tails, plain), pa.int64()).to_numpy(zero_copy_only=False)
+    others = [int(t) for t in pc.filter(tails, pc.invert(plain)).to_pylist() if t.isdecimal()]
+    if others:  # other digits, or very long numbers: the few such tables are worked out in Python
+        held = set(numbers.tolist()) | set(others)
+        return sorted(set(range(1, max(held) + 1)) - held)
+    if not len(numbers):
+        return []
+    present = np.unique(numbers)
+    return np.setdiff1d(np.arange(1, present[-1] + 1), present, assume_unique=True).tolist()
 
 
 def _event_dates(root: Root, loaded: _Loaded) -> list[Problem]:
@@ -271,25 +319,65 @@ def _event_dates(root: Root, loaded: _Loaded) -> list[Problem]:
         read = loaded.reads[table_name]
         if not len(read):
             continue
-        # Column by column, not row by row: a row's cells read from its table cost more than the check.
-        precisions = read.column("date_precision") if "date_precision" in table.columns else None
-        day = functools.cache(parse_day)  # days repeat across rows
+        # Column by column, not row by row: each distinct date is read once, as a day number
+        # (or -1 when it is not a date), and only the rows with a fault are visited in Python.
+        months = (
+            pc.equal(read.arrow("date_precision"), "month").to_numpy(zero_copy_only=False)
+            if "date_precision" in table.columns
+            else None
+        )
+        lines = read.lines
         for start_col, end_col in pairs:
-            starts = read.column(start_col)
-            ends = read.column(end_col) if end_col else [""] * len(starts)
-            for i, (line, start_text, end_text) in enumerate(zip(read.lines, starts, ends, strict=True)):
-                start = day(start_text)
-                end = day(end_text) if end_col else None
-                if start and end and end < start:
-                    out.append(Problem(name, line, end_col, end_text, f"a date not before {start_col} {start}"))
+            starts, start_days = _day_numbers(read.arrow(start_col))
+            late = np.zeros(len(start_days), dtype=bool)
+            if end_col:
+                ends, end_days = _day_numbers(read.arrow(end_col))
+                late = (start_days >= 0) & (end_days >= 0) & (end_days < start_days)
+            not_first = np.zeros(len(start_days), dtype=bool)
+            if months is not None:
+                firsts = np.array([d.day == 1 if d else True for d in starts.days], dtype=bool)
+                not_first = months & (start_days >= 0) & ~firsts[starts.codes]
+            for i in np.flatnonzero(late | not_first).tolist():
+                start = starts.days[starts.codes[i]]
+                if late[i]:
+                    end_text = ends.texts[ends.codes[i]]
+                    out.append(Problem(name, lines[i], end_col, end_text, f"a date not before {start_col} {start}"))
                 # A month-precision date is stored as the 1st so it can never pass for a day.
-                if precisions is not None and precisions[i] == "month" and start and start.day != 1:
+                if not_first[i]:
                     out.append(
                         Problem(
-                            name, line, start_col, start_text, "the first of the month when date_precision is month"
+                            name,
+                            lines[i],
+                            start_col,
+                            starts.texts[starts.codes[i]],
+                            "the first of the month when date_precision is month",
                         )
                     )
     return out
+
+
+@dataclass
+class _Days:
+    """A column of date text as codes into its distinct cells (``texts``) and their days (None if not a date)."""
+
+    codes: np.ndarray
+    texts: list[str]
+    days: list[dt.date | None]
+
+
+def _day_numbers(column: pa.ChunkedArray | pa.Array) -> tuple[_Days, np.ndarray]:
+    """Each cell of ``column`` read as :func:`parse_day` reads it, once per distinct cell.
+
+    Also each row's day as a number (the date's ordinal; -1 where the cell is not a date).
+    """
+    encoded = pc.dictionary_encode(column)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks() if encoded.num_chunks != 1 else encoded.chunk(0)
+    texts = encoded.dictionary.to_pylist()
+    days = [parse_day(t) for t in texts]
+    ordinals = np.array([d.toordinal() if d else -1 for d in days], dtype=np.int64)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return _Days(codes, texts, days), ordinals[codes]
 
 
 def _event_rules(root: Root, loaded: _Loaded) -> list[Problem]:

@@ -109,3 +109,54 @@ def test_the_loaded_frames_and_report_are_the_same_either_way(which, generated, 
     assert fast.tables.keys() == strict.tables.keys()
     for name in fast.tables:
         pd.testing.assert_frame_equal(fast.tables[name], strict.tables[name], obj=name)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '"id","text","n"\nA1,x,1\n',  # a quoted header, read with the rest of the text
+        '"id","text\nmore",n\nA1,x,1\n',  # a header whose quoted name breaks the line
+        "\ufeffid,text,n\nA1,x,1\n",  # a BOM: the text, not the file's bytes, goes to Arrow
+        'id,text,n\r\nA1,x,1\r\nA2,"y\r\nz",2\r\n',  # CRLF, reported, and read as LF
+        "id,text,n",  # a header and no line end
+    ],
+)
+def test_headers_marks_and_line_endings_read_alike(body, tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    path.write_bytes(body.encode("utf-8"))
+    fast, strict = _both(path, COLUMNS, monkeypatch)
+    _same(fast, strict)
+
+
+def _plain_by_splitting(text: str) -> tuple[bool, bool]:
+    """The plain-file test as first written, splitting the text at its quotes: the reference."""
+    if "\x00" in text:
+        return False, False
+    parts = text.split('"')
+    if len(parts) % 2 == 0:
+        return False, False
+    last = len(parts) - 1
+    for i in range(0, len(parts), 2):
+        piece = parts[i]
+        if "\n\n" in piece:
+            return False, False
+        if not piece:
+            continue
+        if (i > 0 and piece[0] not in ",\n") or (i < last and piece[-1] not in ",\n"):
+            return False, False
+    return True, any("\n" in parts[i] for i in range(1, len(parts), 2))
+
+
+def test_the_plain_file_test_on_bytes_agrees_with_splitting_the_text():
+    import random
+
+    rng = random.Random(16)
+    # Short texts from the characters that matter, and two that do not (one of them two bytes).
+    texts = [*PLAIN.values(), *NOT_PLAIN.values()]
+    texts += ["".join(rng.choice('"",\n\nxé\x00') for _ in range(rng.randrange(0, 24))) for _ in range(20000)]
+    verdicts = set()
+    for text in texts:
+        expected = _plain_by_splitting(text)
+        assert csvfile._plain_rfc4180(text.encode("utf-8")) == expected, repr(text)
+        verdicts.add(expected)
+    assert verdicts == {(False, False), (True, False), (True, True)}  # every answer was met

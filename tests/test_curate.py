@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from routestatus import curate
+from routestatus.mode import curating
 from routestatus.paths import PROJECT_ROOT
 from routestatus.validate import validate
 from tests.extract_scoring import load_fixture
@@ -48,9 +49,9 @@ def review(name="agency"):
 
 
 def test_curating_is_off_unless_asked():
-    assert not curate.curating({})
-    assert not curate.curating({"ROUTESTATUS_CURATE": "0"})
-    assert curate.curating({"ROUTESTATUS_CURATE": "1"}) and curate.curating({"ROUTESTATUS_CURATE": "yes"})
+    assert not curating({})
+    assert not curating({"ROUTESTATUS_CURATE": "0"})
+    assert curating({"ROUTESTATUS_CURATE": "1"}) and curating({"ROUTESTATUS_CURATE": "yes"})
 
 
 def test_next_id_follows_the_highest_number():

@@ -38,6 +38,7 @@ def loads(monkeypatch) -> list[Path]:
 
 
 def entries(folder: Path) -> list[Path]:
+    diskcache.settle()  # entries are written in the background
     return sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
 
 
@@ -132,6 +133,7 @@ def test_a_damaged_entry_is_ignored_and_written_again(root, folder, loads, damag
     again = load_cached(root)
     assert len(loads) == 2
     assert_same(again, load_dataset(root))
+    diskcache.settle()
     assert path.read_bytes() == raw  # written again, whole
     load_cached(root)
     assert len(loads) == 2
@@ -237,3 +239,29 @@ def test_a_start_from_the_cache_loads_no_gis_library_until_a_snapshot(folder):
     before, after = done.stdout.strip().splitlines()[-2:]
     assert before == "-"
     assert after == "geopandas pyogrio shapely pyproj"
+
+
+WRITE_AND_EXIT = """
+import sys
+from routestatus.diskcache import load_cached
+from routestatus.paths import resolve_root
+load_cached(resolve_root())
+sys.exit(0)  # at once: the entry's thread must still finish it
+"""
+
+
+def test_an_entry_written_in_the_background_is_whole_when_the_process_ends_at_once(folder):
+    done = subprocess.run(
+        [sys.executable, "-c", WRITE_AND_EXIT],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, CACHE_ENV: str(folder)},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (path,) = entries(folder)
+    key = path.name.removesuffix(SUFFIX)
+    again = diskcache._read(path, key)
+    assert again is not None
+    assert_same(again, load_dataset(resolve_root()))
+    assert not list(folder.glob(".tmp-*"))

@@ -119,6 +119,29 @@ def test_deleted_row_breaks_permanent_ids(root):
     assert_one_problem(root, "data/events.csv:0:event_id", f"no row {gone}", "retracted=true")
 
 
+def test_rows_out_of_id_order(root):
+    data = rows(root, "events")
+    data[3], data[4] = data[4], data[3]
+    write_rows(root, "events", data)
+    assert_one_problem(root, "data/events.csv:0:event_id", "rows out of order", "sorted by event_id")
+    # A longer id sorts after a shorter one whatever its text: E00000 after E0230.
+    data[3], data[4] = data[4], data[3]
+    width = len(data[-1]["event_id"]) - 1
+    data.append(dict(data[-1], event_id="E" + "0" * (width + 1)))
+    write_rows(root, "events", data)
+    assert not [p for p in problems(root) if "out of order" in p]
+
+
+def test_ids_numbered_in_other_digits_are_read_as_numbers_or_reported(root):
+    """A superscript digit is no decimal number: its id is reported, and the gap check goes on without it."""
+    data = rows(root, "events")
+    data[-1] = dict(data[-1], event_id="E\u00b2\u00b2\u00b2")
+    write_rows(root, "events", data)
+    lines = problems(root)
+    assert not [p for p in lines if p.startswith("(validate)")], lines
+    assert_one_problem(root, f"data/events.csv:{len(data) + 1}:event_id", "pattern")
+
+
 def test_dangling_foreign_keys(root):
     edit(root, "events", 0, place_id="atlantis")
     data = rows(root, "events")
@@ -340,3 +363,30 @@ def test_a_url_with_a_space_inside_or_another_scheme_breaks_its_pattern(root, ur
     """The url pattern's \\S is Python's: no Unicode space either (an NBSP, an em space)."""
     line = edit(root, "sources", 2, url=url)
     assert_one_problem(root, f"data/sources.csv:{line}:url", "pattern")
+
+
+HOSTILE = ["x\x0by", "x\u00a0y", "E\u0663\u0663\u0663", "S\u00b2\u00b2\u00b2", "caf\u00e9", "a\tb", "A-1", "E0001"]
+# Appended to a valid cell: characters RE2's classes and Python's read apart (\S takes a
+# vertical tab and an NBSP in RE2), an Arabic-Indic digit, a superscript two, an em space.
+TAILS = ["\x0b", "\u00a0", "\u0663", "\u00b2", "\u2003x"]
+
+
+def test_cells_with_a_pattern_are_faulted_exactly_where_python_faults_them(root):
+    """Arrow's RE2 picks the cells Python checks; a cell RE2 and Python's ``re`` might read apart is always checked."""
+    from routestatus.cellcheck import check_cell
+    from routestatus.schema import load_schema
+
+    schema = load_schema(root.datapackage)
+    patterned = [(t, f) for t in schema.tables.values() for f in t.fields if f.pattern and f.enum is None]
+    assert len(patterned) >= 10
+    for table, f in patterned:
+        kept = rows(root, table.name)
+        valid = kept[1][f.name]
+        for value in [*HOSTILE, valid, *(valid + tail for tail in TAILS)]:
+            line = edit(root, table.name, 1, **{f.name: value})
+            expected = check_cell(f, value)
+            found = [p for p in problems(root) if p.startswith(f"data/{table.path}:{line}:{f.name}: ")]
+            assert bool(found) == bool(expected), (table.name, f.name, value, found)
+            if expected:
+                assert any(p.endswith(f"expected {expected}") for p in found), found
+        write_rows(root, table.name, kept)

@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pages.app.record import record_query
-from routestatus.curate import curating
+from routestatus.mode import curating
 
 HERE = Path(__file__).resolve().parent
 PAGE_NOTICE = "page_notice"
