@@ -259,6 +259,19 @@ def read_csv(path: Path, name: str, columns: list[str]) -> CsvRead:
     return out
 
 
+_BLOCK = 1 << 20
+
+
+def _positions(buf: np.ndarray, byte: int) -> np.ndarray:
+    """Where ``byte`` occurs in ``buf``, found a megabyte at a time.
+
+    One comparison over a whole 30 MB file makes a 30 MB array of flags, which a new process
+    must first get from the system: 40-90 ms, against 12 ms a block at a time.
+    """
+    found = [np.flatnonzero(buf[at : at + _BLOCK] == byte) + at for at in range(0, len(buf), _BLOCK)]
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
+
+
 def _plain_rfc4180(data: bytes) -> tuple[bool, bool]:
     """Whether ``data`` is CSV that any RFC 4180 parser reads alike, and whether a quoted value holds a line break.
 
@@ -275,10 +288,10 @@ def _plain_rfc4180(data: bytes) -> tuple[bool, bool]:
     if b"\x00" in data:
         return False, False
     buf = np.frombuffer(data, dtype=np.uint8)
-    quotes = np.flatnonzero(buf == ord('"'))
+    quotes = _positions(buf, ord('"'))
     if len(quotes) % 2:  # a quote left open
         return False, False
-    breaks = np.flatnonzero(buf == ord("\n"))
+    breaks = _positions(buf, ord("\n"))
     quoted = np.searchsorted(quotes, breaks) % 2 == 1
     outside = breaks[~quoted]
     if np.any(outside[1:] - outside[:-1] == 1):  # a blank line, outside any quoted value
