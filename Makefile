@@ -20,9 +20,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+# The project's modules compiled ahead, as pip compiles an installed package's: where Python is
+# told not to write bytecode (PYTHONDONTWRITEBYTECODE), every start would compile them again.
+COMPILE := $(BIN)/python -m compileall -q routestatus pages
+
 # python dashboard.py is `streamlit run dashboard.py` with the legacy pages/ handling turned off
 # before the first request (see dashboard.py), so any address opens cleanly on a fresh server.
 run: $(VENV)/.installed-run
+	$(COMPILE)
 	$(BIN)/python dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
 
 # Serve to a team on this machine: REPLICAS replicas on 127.0.0.1 (ports PORT+1 on) behind an
@@ -34,12 +39,14 @@ REPLICAS ?= 2
 HTPASSWD ?= deploy/local/htpasswd
 SECRET_FILE ?= deploy/local/cookie-secret
 serve-team: $(VENV)/.installed-run
+	$(COMPILE)
 	$(BIN)/python deploy/team.py serve --replicas $(REPLICAS) \
 		--port $(if $(filter file,$(origin PORT)),8080,$(PORT)) --htpasswd $(HTPASSWD) --secret-file $(SECRET_FILE)
 
 # The dashboard started for curating: it adds the Add statements page, which writes reviewed
 # statements to data/ (see docs/extraction.md). Only on a local checkout; never for a shared deployment.
 curate: $(VENV)/.installed-run
+	$(COMPILE)
 	ROUTESTATUS_CURATE=1 $(BIN)/python dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
 
 # pytest runs tests/ including the end-to-end tests in tests/e2e, which drive Debian's chromium
