@@ -203,13 +203,21 @@ def _suspects(f: Field) -> Callable[[pa.ChunkedArray], pa.ChunkedArray] | None:
         return lambda column: pc.match_substring_regex(column, _FREE_TEXT_SUSPECTS)
     whole = f"^(?:{f.pattern})$"
     odd = f"{_FREE_TEXT_SUSPECTS}|{_NOT_PRINTABLE_ASCII}"
-    try:
-        pc.match_substring_regex(pa.array([""]), whole)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    if not _re2_reads(whole):
         return None  # a pattern RE2 cannot read (a look-ahead, say): Python checks every cell
     return lambda column: pc.or_(
         pc.invert(pc.match_substring_regex(column, whole)), pc.match_substring_regex(column, odd)
     )
+
+
+@functools.cache
+def _re2_reads(pattern: str) -> bool:
+    """Whether Arrow's RE2 can compile ``pattern`` (asked once per pattern, not on every load)."""
+    try:
+        pc.match_substring_regex(pa.array([""]), pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
 
 
 def _keys(loaded: _Loaded, table: str, column: str) -> set[str]:

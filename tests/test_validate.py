@@ -390,3 +390,15 @@ def test_cells_with_a_pattern_are_faulted_exactly_where_python_faults_them(root)
             if expected:
                 assert any(p.endswith(f"expected {expected}") for p in found), found
         write_rows(root, table.name, kept)
+
+
+def test_a_pattern_re2_cannot_read_has_every_cell_checked_in_python(root):
+    """A look-ahead is Python's alone: the column's cells all go to check_cell, none is passed over."""
+    data = json.loads(root.datapackage.read_text(encoding="utf-8"))
+    events = next(r for r in data["resources"] if r["name"] == "events")
+    field = next(f for f in events["schema"]["fields"] if f["name"] == "event_id")
+    field["constraints"]["pattern"] = "(?=E)E[0-9]{3,}"
+    root.datapackage.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    assert not problems(root)
+    line = edit(root, "events", 1, event_id="E12")
+    assert_one_problem(root, f"data/events.csv:{line}:event_id", "pattern")
