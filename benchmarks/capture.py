@@ -364,6 +364,11 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["ROUTESTATUS_ROOT"] = str(args.root.resolve())
     sys.path.insert(0, str(PROJECT))  # the pages import the project's package and pages/
     _quiet()
+    # As the timed process runs the pages: as make run serves them (served.py).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import served
+
+    served.apply()
     if args.jobs:
         jobs = json.loads(args.jobs.read_text(encoding="utf-8"))
     else:

@@ -35,6 +35,7 @@ PROJECT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402  (a sibling script, found through the line above)
 from run import NARROW, PAGES, one_script_cache  # noqa: E402
+from served import as_served  # noqa: E402
 
 # Entries from the project's own files: the routestatus package, the pages and dashboard.py.
 OWN = re.escape(str(PROJECT)) + r"/(routestatus|pages)/|dashboard\.py"
@@ -65,7 +66,7 @@ def profile_page(root: Path, page: str, runs: int) -> tuple[pstats.Stats, list[f
     os.environ["ROUTESTATUS_ROOT"] = str(root)
     LocalScriptRunner._run_script_thread = profiled
     try:
-        with one_script_cache():
+        with as_served(), one_script_cache():
             at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=600).run()
             if PAGES[page]:
                 at.switch_page(PAGES[page]).run()

@@ -99,6 +99,8 @@ import time
 started = time.perf_counter()
 import json, resource, sys
 from streamlit.testing.v1 import AppTest
+sys.path.insert(0, "benchmarks")
+import served; served.apply()  # the dashboard's runs as make run serves them (benchmarks/served.py)
 at = AppTest.from_file(sys.argv[1], default_timeout=float(sys.argv[2])).run()
 elapsed = time.perf_counter() - started
 maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -117,6 +119,8 @@ print(json.dumps({**out, "errors": [e.value for e in at.exception]}))
 SESSIONS = """
 import datetime as dt, json, sys
 from streamlit.testing.v1 import AppTest
+sys.path.insert(0, "benchmarks")
+import served; served.apply()  # the dashboard's runs as make run serves them (benchmarks/served.py)
 sessions = []
 for i in range(int(sys.argv[3])):
     at = AppTest.from_file(sys.argv[1], default_timeout=float(sys.argv[2])).run()
@@ -391,7 +395,12 @@ def _warm(
     from streamlit.testing.v1 import AppTest
 
     capture = _sibling("capture").capture
-    with _env(ROUTESTATUS_ROOT=str(root)), one_script_cache(), tempfile.TemporaryDirectory() as tmp:
+    with (
+        _env(ROUTESTATUS_ROOT=str(root)),
+        _sibling("served").as_served(),
+        one_script_cache(),
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         at = _checked(AppTest.from_file(str(DASHBOARD), default_timeout=RUN_TIMEOUT).run())
         whole = tuple(at.date_input(key="flt_range").value)
         day = min(max(ASOF, whole[0]), whole[1]) if asof else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -78,13 +79,31 @@ class Dataset:
         return kept[key]
 
 
-def _files(root: Root) -> list[Path]:
-    return [
-        path
-        for folder in (root.data, root.geo, root.seeds)
-        if folder.is_dir()
-        for path in sorted(p for p in folder.rglob("*") if p.is_file())
-    ]
+def _files(root: Root) -> list[tuple[str, int, int]]:
+    """Every file under data/, geo/ and seeds/ as (path, size, modification time), in path order.
+
+    Walked with ``os.scandir``, whose entries carry what ``stat`` says: ``Path.rglob`` and a
+    ``stat`` per file cost every rerun 0.3 ms on the curated data. Each folder's files in the
+    order ``sorted`` gives their paths, component by component.
+    """
+    out = []
+    for folder in (root.data, root.geo, root.seeds):
+        found: list[tuple[list[str], str, int, int]] = []
+        pending = [str(folder)]
+        while pending:
+            try:
+                entries = os.scandir(pending.pop())
+            except OSError:
+                continue  # no such folder (or not one): nothing of it is read
+            with entries:
+                for entry in entries:
+                    if entry.is_dir():
+                        pending.append(entry.path)
+                    elif entry.is_file():
+                        s = entry.stat()
+                        found.append((entry.path.split(os.sep), entry.path, s.st_size, s.st_mtime_ns))
+        out += [(path, size, mtime) for _, path, size, mtime in sorted(found)]
+    return out
 
 
 # Content hashes by the files' (name, size, modification time): a rerun that finds every
@@ -98,12 +117,12 @@ def fingerprint(root: Root) -> str:
     Used as the cache key and the dataset version: any edit changes it, so an edited
     CSV is picked up on the next rerun without a restart.
     """
-    files = _files(root)
-    stamp = tuple((str(p), s.st_size, s.st_mtime_ns) for p in files for s in [p.stat()])
+    stamp = tuple(_files(root))
     if stamp in _HASHES:
         return _HASHES[stamp]
     digest = hashlib.sha256()
-    for path in files:
+    for name, _, _ in stamp:
+        path = Path(name)
         digest.update(root.rel(path).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

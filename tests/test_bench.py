@@ -85,3 +85,41 @@ def test_the_same_output_floor_opens_a_linked_range_and_says_when_it_has_no_capt
     # A range without a capture is an error on the page, in the words the browser figures look for.
     at.date_input(key="flt_range").set_value(other).run()
     assert load("browser").UNCAPTURED in at.error[0].value
+
+
+def test_the_dashboard_run_as_served_draws_what_it_draws_otherwise():
+    """AppTest takes the dashboard for a legacy multipage app on every run; served, it is not, and draws the same."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    dashboard = str(BENCH.parent / "dashboard.py")
+
+    def drawn(at):
+        kinds = ("title", "subheader", "caption", "markdown", "metric", "success", "info", "warning")
+        words = {kind: [e.value for e in getattr(at, kind)] for kind in kinds}
+        return words, [frame.value.to_dict() for frame in at.dataframe]
+
+    def run_page(page, legacy):
+        seen = []
+        original = PagesManager.__init__
+
+        def noted(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            seen.append(PagesManager.uses_pages_directory)
+
+        PagesManager.__init__ = noted
+        try:
+            at = AppTest.from_file(dashboard, default_timeout=120).run()
+            at.switch_page(page).run()
+            at.date_input(key="flt_range").set_value((dt.date(2022, 12, 1), dt.date(2023, 3, 1))).run()
+        finally:
+            PagesManager.__init__ = original
+        assert not at.exception, [e.value for e in at.exception]
+        assert set(seen) == {legacy}  # as AppTest left the flag after its reset, at every run
+        return drawn(at)
+
+    for page in ("pages/app/map.py", "pages/app/sources.py"):
+        legacy = run_page(page, True)
+        with load("served").as_served():
+            served = run_page(page, False)
+        assert served == legacy

@@ -41,13 +41,29 @@ def _table() -> dict:
     return {**PAGES, "add": CURATE_PAGE} if curating() else PAGES
 
 
-def _pages() -> dict:
-    # Made anew each run: Streamlit marks the page it may run on the object itself, so page
-    # objects are not shared between sessions.
-    return {
-        key: st.Page(HERE / file, title=title, icon=icon, url_path=address, default=address == "")
-        for key, (file, title, icon, address) in _table().items()
-    }
+_SESSION_PAGES = "_pages"  # this session's page objects, made on its first run
+
+
+def _pages() -> tuple[dict, list]:
+    """The pages and the hidden pages of the aliases, made once per session.
+
+    Streamlit marks the page it may run on the object itself, so page objects are never
+    shared between sessions; within one session they are kept, as making them again (a path
+    resolved and a file looked up for each) cost every rerun about a millisecond.
+    """
+    table = _table()
+    kept = st.session_state.get(_SESSION_PAGES)
+    if kept is None or kept[0] != table:
+        pages = {
+            key: st.Page(HERE / file, title=title, icon=icon, url_path=address, default=address == "")
+            for key, (file, title, icon, address) in table.items()
+        }
+        hidden = [
+            st.Page(_pass_on(pages[target]), title=pages[target].title, url_path=alias, visibility="hidden")
+            for alias, target in ALIASES.items()
+        ]
+        kept = st.session_state[_SESSION_PAGES] = (table, pages, hidden)
+    return kept[1], kept[2]
 
 
 def _pass_on(page, notice: str | None = None):
@@ -75,11 +91,8 @@ def _asked_for() -> str:
 
 def declare_pages():
     """Declare the pages to Streamlit and return the one to run; show a notice left by a hidden page."""
-    pages = _pages()
-    hidden = [
-        st.Page(_pass_on(pages[target]), title=pages[target].title, url_path=alias, visibility="hidden")
-        for alias, target in ALIASES.items()
-    ]
+    pages, aliases = _pages()
+    hidden = list(aliases)
     asked = _asked_for().strip()
     # A name Streamlit can take as a page address (one path segment) gets a hidden page of its
     # own that passes on to the Map; a nested one ("a/b") cannot be declared and keeps the dialog.
