@@ -16,6 +16,7 @@ import pytest
 
 from routestatus import worded
 from routestatus.page_tables import event_list, events_table, said_table, statement_list, statements_table
+from routestatus.statement_lines import statement_lines
 from routestatus.status import ROADS, build_intervals
 from routestatus.view import View, parse
 from routestatus.worded import Worded
@@ -44,6 +45,7 @@ def _tables(data):
         ("events", partial(events_table, sources=sources)),
         ("statements", partial(statement_list, sources=sources, verdicts=verdicts)),
         ("statements", partial(statements_table, sources=sources, verdicts=verdicts)),
+        ("statements", partial(statement_lines, sources=sources, verdicts=verdicts)),
         ("said_vs_passed", partial(said_table, sources=sources)),
     ]
 

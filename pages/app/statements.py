@@ -5,15 +5,12 @@ import streamlit as st
 from pages.app.sidebar import bound
 from pages.app.widgets import RECORD_COLUMN, TABLE_LINKS, paged_table, problems_panel
 from routestatus.figures import said_passed_figures, statements_chart
-from routestatus.labels import ROAD_LABELS, claim_label
-from routestatus.page_tables import record_link, said_table, statement_list, statements_table
+from routestatus.labels import ROAD_LABELS
+from routestatus.page_tables import said_table, statements_table
 from routestatus.saidpassed import voices
-from routestatus.search import mark_markdown
-from routestatus.textsafe import md_escape
+from routestatus.statement_lines import statement_lines
 
 PASSAGES_SHOWN = 50  # lines drawn; the table below pages through every statement
-OPENING_CHARS = 90  # of the quote on its line, cut at a word
-CHECK_COLOURS = {"checked": "green", "near": "orange", "failed": "red", "open": "gray"}
 
 view = st.session_state["view"]
 data, choice = view.data, view.choice
@@ -43,66 +40,19 @@ st.plotly_chart(
 sources, verdicts = data.tables["sources"], data.quote_checks.verdicts
 
 
-def marked(text: str) -> str:
-    """Text from the data as Markdown, with the search's words highlighted (only escaped without a search)."""
-    return mark_markdown(text, view.search)  # the search as matched: a place's other names are marked too
-
-
-def opening(quote: str) -> str:
-    """The quote's first words, on one line."""
-    words = " ".join(quote.split())
-    return words if len(words) <= OPENING_CHARS else words[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-def line(row) -> str:
-    """The statement's line: date, speaker, organisation, first words; then its roads, claim and check as badges."""
-    badges = [f":blue-badge[{md_escape(road)}]" for road in row.roads] or [":gray-badge[names no road]"]
-    if row.claim != "none":
-        # "says …" claims are the ones set against the record below; the words carry the meaning, not the colour.
-        colour = "violet" if row.claim.startswith("says_") else "gray"
-        badges.append(f":{colour}-badge[{md_escape(claim_label(row.claim))}]")
-    badges.append(f":{CHECK_COLOURS[row.check_tone]}-badge[{md_escape(row.check)}]")
-    parts = [
-        md_escape(row.date),
-        f"**{marked(row.speaker)}**",
-        marked(row.organisation),
-        f"“{marked(opening(row.quote))}”",
-    ]
-    return " · ".join(parts) + " " + " ".join(badges)
-
-
-def details(row) -> str:
-    """The full quote as a block quote, then who, when, the source by publisher and date, the check and the notes."""
-    source = md_escape(row.source)
-    if row.source_url:
-        source = f"[{source}]({row.source_url})"
-    title = f": {marked(row.source_title)}" if row.source_title else ""
-    who = (
-        f"**{marked(row.speaker)}**" + (f", {marked(row.role)}" if row.role else "") + f" ({marked(row.organisation)})"
-    )
-    lines = [
-        who,
-        f"**Date:** {md_escape(row.date)}; {marked(row.date_basis)}",
-        f"**Source:** {source}{title}" + (f" ({md_escape(row.quoted_via)})" if row.quoted_via else ""),
-        f"**Quote check:** {md_escape(row.check)}",
-    ]
-    if row.notes:
-        lines.append(f"**Notes:** {marked(row.notes)}")
-    lines.append(f"[Statement {md_escape(row.statement_id)}: its record]({record_link('statement', row.statement_id)})")
-    # Every line of the quote stays inside the block quote, paragraph breaks included.
-    return "> " + marked(row.quote).replace("\n", "\n> ") + "\n\n" + "  \n".join(lines)
-
-
 st.subheader("Statements")
 st.caption(
     "One line per statement: date, speaker, organisation and first words, then the roads it names, its claim "
     "and whether its quote was checked against an archived copy of its source. Open a line for the full quote "
     "and its source."
 )
-listed = view.in_words("statements", partial(statement_list, sources=sources, verdicts=verdicts), slice(PASSAGES_SHOWN))
-for row in listed.itertuples():
-    with st.expander(line(row), key=f"statement_{row.statement_id}"):
-        st.markdown(details(row))
+# Worded once per dataset (and search): with no search the same words serve every view.
+search = view.search if view.search.active else None
+lines = partial(statement_lines, sources=sources, verdicts=verdicts, search=search)
+listed = view.in_words("statements", lines, slice(PASSAGES_SHOWN))
+for statement_id, text, details in zip(listed["statement_id"], listed["line"], listed["details"], strict=True):
+    with st.expander(text, key=f"statement_{statement_id}"):
+        st.markdown(details)
 if len(chosen) > PASSAGES_SHOWN:
     st.caption(f"The first {PASSAGES_SHOWN} of {len(chosen):,} statements; all are in the table below.")
 st.subheader("Table")
