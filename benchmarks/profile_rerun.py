@@ -1,9 +1,11 @@
 """Where a warm rerun of one page spends its time: cProfile of AppTest reruns, project code first.
 
 Generates the data (or uses ``--root``), runs the dashboard once, switches to the page, then
-profiles ``--runs`` reruns that each change the date range, as ``run.py`` times them (with
-one script cache, so compiling is not counted). AppTest runs the script in its own thread,
-so the profiler is switched on inside that thread.
+profiles ``--runs`` reruns that each set a date range never set before, as ``run.py`` times
+its headline figure (seeded ranges, after one warm-up range, with one script cache, so
+compiling is not counted); ``--repeat`` alternates two ranges instead, as its repeated-view
+figure does. AppTest runs the script in its own thread, so the profiler is switched on
+inside that thread.
 
     python benchmarks/profile_rerun.py --events 100000 --page timeline
     python benchmarks/profile_rerun.py --root /tmp/rs-100k --page all --top 20 --everything
@@ -34,15 +36,16 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402  (a sibling script, found through the line above)
-from run import NARROW, PAGES, one_script_cache  # noqa: E402
+from ranges import new_ranges  # noqa: E402
+from run import ASOF, NARROW, PAGES, SEARCHED, one_script_cache  # noqa: E402
 from served import as_served  # noqa: E402
 
 # Entries from the project's own files: the routestatus package, the pages and dashboard.py.
 OWN = re.escape(str(PROJECT)) + r"/(routestatus|pages)/|dashboard\.py"
 
 
-def profile_page(root: Path, page: str, runs: int) -> tuple[pstats.Stats, list[float]]:
-    """Profile ``runs`` date-range reruns of ``page`` on the data under ``root``."""
+def profile_page(root: Path, page: str, runs: int, repeat: bool = False) -> tuple[pstats.Stats, list[float]]:
+    """Profile ``runs`` date-range reruns of ``page`` (one of run.py's pages, searched ones included)."""
     from streamlit.logger import get_logger
     from streamlit.testing.v1 import AppTest
     from streamlit.testing.v1.local_script_runner import LocalScriptRunner
@@ -50,6 +53,7 @@ def profile_page(root: Path, page: str, runs: int) -> tuple[pstats.Stats, list[f
     get_logger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
         lambda record: record.levelno >= logging.ERROR
     )
+    path, q, asof = SEARCHED[page] if page in SEARCHED else (PAGES[page], "", None)
     profiler = cProfile.Profile()
     active = False
     original = LocalScriptRunner._run_script_thread
@@ -63,22 +67,37 @@ def profile_page(root: Path, page: str, runs: int) -> tuple[pstats.Stats, list[f
             if active:
                 profiler.disable()
 
+    def checked(at):
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].value}")
+        return at
+
     os.environ["ROUTESTATUS_ROOT"] = str(root)
     LocalScriptRunner._run_script_thread = profiled
     try:
         with as_served(), one_script_cache():
-            at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=600).run()
-            if PAGES[page]:
-                at.switch_page(PAGES[page]).run()
+            at = checked(AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=600).run())
             whole = tuple(at.date_input(key="flt_range").value)
+            day = min(max(ASOF, whole[0]), whole[1]) if asof else None
+            if path:
+                checked(at.switch_page(path).run())
+            if q:
+                checked(at.text_input(key="flt_q").set_value(q).run())
+            if day:
+                checked(at.date_input(key="flt_asof").set_value(day).run())
+            if repeat:
+                chosen = [NARROW if i % 2 == 0 else whole for i in range(runs)]
+            else:
+                # Seeded apart from run.py's own labels: ranges this process has not set, one warm-up first.
+                fresh = new_ranges(whole, runs + 1, f"profile:{page}", containing=day, avoid=(whole, NARROW))
+                checked(at.date_input(key="flt_range").set_value(fresh[0]).run())
+                chosen = fresh[1:]
             times = []
             active = True
-            for i in range(runs):
+            for dates in chosen:
                 started = time.perf_counter()
-                at.date_input(key="flt_range").set_value(NARROW if i % 2 == 0 else whole).run()
+                checked(at.date_input(key="flt_range").set_value(dates).run())
                 times.append(time.perf_counter() - started)
-                if at.exception:
-                    raise RuntimeError(f"{page}: {at.exception[0].value}")
             active = False
     finally:
         LocalScriptRunner._run_script_thread = original
@@ -119,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", default="100000", help="events to generate, or 'curated' (ignored with --root)")
     parser.add_argument("--root", type=Path, help="an existing data folder (data/, geo/, seeds/)")
-    parser.add_argument("--page", default="all", choices=[*PAGES, "all"])
+    parser.add_argument("--page", default="all", choices=[*PAGES, *SEARCHED, "all"])
     parser.add_argument("--runs", type=int, default=3, help="profiled reruns per page (default 3)")
+    parser.add_argument("--repeat", action="store_true", help="alternate two ranges instead of new ones")
     parser.add_argument("--top", type=int, default=15, help="entries to print (default 15)")
     parser.add_argument("--everything", action="store_true", help="rank every function, not only the project's")
     parser.add_argument("--split", action="store_true", help="print only the share in Streamlit's commands per page")
@@ -129,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         root = args.root
         if root is None:
             root = generate(Path(tmp) / "data", args.events if args.events == "curated" else int(args.events))
-        for page in PAGES if args.page == "all" else [args.page]:
-            stats, times = profile_page(root, page, args.runs)
+        for page in [*PAGES, *SEARCHED] if args.page == "all" else [args.page]:
+            stats, times = profile_page(root, page, args.runs, args.repeat)
             if args.split:
                 total, script, commands = split(stats)
                 print(

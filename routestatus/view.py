@@ -710,8 +710,9 @@ class View:
         With ``make`` a :func:`functools.partial` of a function that words each row on its
         own (those of :mod:`routestatus.page_tables`), the words are kept for the dataset
         (:class:`routestatus.worded.Worded`), per function and arguments (compared by
-        identity), so a rerun over rows worded before only takes them. Any other ``make``,
-        and tables worked out per view, are called on the rows.
+        identity), so a rerun over rows worded before only takes them; without a search among
+        the arguments, the whole table is also worded once in the background, so any later
+        page is a take. Any other ``make``, and tables worked out per view, are called on the rows.
         """
         located = self._positions(name)
         if located is None or not isinstance(make, partial):
@@ -719,7 +720,11 @@ class View:
         whole, positions = located
         basis = (*make.args, *make.keywords.values())
         kind = f"words:{name}:{make.func.__module__}.{make.func.__qualname__}"
-        return self.data.selection.kept(kind, basis, lambda: Worded(whole, make)).rows(positions[part])
+        # Words made for one search are not worded whole ahead (each new search would cost that
+        # again), and are kept apart from the words without one, which a new search leaves in place.
+        ahead = not any(isinstance(b, Query) for b in basis)
+        kind += "" if ahead else ":searched"
+        return self.data.selection.kept(kind, basis, lambda: Worded(whole, make, prepare=ahead)).rows(positions[part])
 
     def table(self, name: str) -> pd.DataFrame:
         """One export table (``events``, ``statements``, ``sources``, ``status_intervals``) in its declared columns.

@@ -7,6 +7,13 @@ the same for a row whatever the view it is shown in, yet it was done anew on eve
 consecutive rows of the whole table, so a new range over rows seen before costs a take;
 rows not yet worded are worded together, in one call. At most :data:`KEPT_BLOCKS` blocks
 are kept per table (the least recently used go first), so memory stays bounded at any size.
+
+A new range still words the rows it has not met: at 100,000 events that was most of the
+project's own time in a rerun of the Map, the Timeline or the Statements page (7 to 20 ms,
+pandas' cost per call again). So a table of up to :data:`PREPARED_MAX_ROWS` rows is also
+worded whole once, in a background thread started when the table is first shown (events
+at 100,000: 0.4 s of one core, about 50 MiB kept); from then on every page of it is a
+slice or a take. Until that is done, pages are worded by block as above.
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ import pandas as pd
 
 BLOCK = 128  # rows per kept block: a page of 500 rows words at most 2 blocks' worth more
 KEPT_BLOCKS = 512  # per table: 65,536 rows
+# Tables up to this many rows are worded whole in the background: with the words of the
+# 100,000 events at about 50 MiB, a larger table is left to the blocks, whose memory is bounded.
+PREPARED_MAX_ROWS = 200_000
 
 
 class Worded:
@@ -30,16 +40,42 @@ class Worded:
     session on the dataset, so the kept frames are never changed in place.
     """
 
-    def __init__(self, whole: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    def __init__(self, whole: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], prepare: bool = True) -> None:
         self._whole, self._make = whole, make
         self._blocks: OrderedDict[int, pd.DataFrame] = OrderedDict()
         self._lock = threading.Lock()  # each session reruns on its own thread
+        self._all: pd.DataFrame | None = None  # every row's words, once the background wording is done
+        self._preparing: threading.Thread | None = None
+        if prepare and BLOCK < len(whole) <= PREPARED_MAX_ROWS:
+            # A daemon: a process that ends does not wait for words no page will show.
+            self._preparing = threading.Thread(target=self._prepare, name="routestatus-words", daemon=True)
+            self._preparing.start()
+
+    def _prepare(self) -> None:
+        """Word every row in one call (outside the lock, so pages are worded by block meanwhile), then keep it."""
+        try:
+            words = self._make(self._whole)
+        except Exception:  # noqa: BLE001  (the pages word by block as before, and say any error there)
+            return
+        words.index = pd.RangeIndex(len(words))
+        with self._lock:
+            self._all = words
+            self._blocks.clear()  # every row is in the whole now
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the background wording (if any) to end; whether every row's words are kept."""
+        if self._preparing is not None:
+            self._preparing.join(timeout)
+        return self._all is not None
 
     def rows(self, positions: np.ndarray) -> pd.DataFrame:
         """The rows at ``positions`` (in that order) in words, with a fresh 0..n-1 index."""
         positions = np.asarray(positions, np.int64)
         if not len(positions):
             return self._make(self._whole.iloc[:0]).reset_index(drop=True)
+        whole = self._all
+        if whole is not None:
+            return _taken(whole, positions)
         numbers = np.unique(positions // BLOCK).tolist()
         with self._lock:
             missing = [b for b in numbers if b not in self._blocks]
@@ -58,12 +94,7 @@ class Worded:
             frame = fresh  # every block was just worded, in this order: no need to join them again
         else:
             frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-        if at[-1] - at[0] + 1 == len(at) and (len(at) < 2 or bool((np.diff(at) == 1).all())):
-            out = frame.iloc[int(at[0]) : int(at[-1]) + 1]  # one run of rows: a slice, no copy
-        else:
-            out = frame.iloc[at]
-        out.index = pd.RangeIndex(len(out))  # a new frame object: the kept one keeps its index
-        return out
+        return _taken(frame, at)
 
     def _word(self, missing: list[int]) -> pd.DataFrame | None:
         """Word the blocks numbered ``missing`` in one call of ``make``, keep them, and return them joined."""
@@ -88,3 +119,13 @@ class Worded:
             self._blocks[b] = block
             first += k
         return worded
+
+
+def _taken(frame: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` at positions ``at`` (not empty), as a new frame with a 0..n-1 index."""
+    if at[-1] - at[0] + 1 == len(at) and (len(at) < 2 or bool((np.diff(at) == 1).all())):
+        out = frame.iloc[int(at[0]) : int(at[-1]) + 1]  # one run of rows: a slice, no copy
+    else:
+        out = frame.iloc[at]
+    out.index = pd.RangeIndex(len(out))  # a new frame object: the kept one keeps its index
+    return out

@@ -1,9 +1,9 @@
-"""Tables worded once per dataset, in kept blocks, are the tables worded anew for each view.
+"""Tables worded once per dataset, in kept blocks or whole, are the tables worded anew for each view.
 
-``View.in_words`` takes a page's words from ``routestatus.worded``'s blocks; for many random
-views on the curated data and on generated data (with small blocks, so pages span several
-and blocks are dropped and worded again), every page of every table must equal the table
-function called on that page's rows.
+``View.in_words`` takes a page's words from ``routestatus.worded``'s blocks, or from the
+whole table worded in the background; for many random views on the curated data and on
+generated data (with small blocks, so pages span several and blocks are dropped and worded
+again), every page of every table must equal the table function called on that page's rows.
 """
 
 import datetime as dt
@@ -55,6 +55,7 @@ def test_kept_words_are_the_words_of_the_rows(which, data, generated, monkeypatc
     dataset = data if which == "curated" else generated
     monkeypatch.setattr(worded, "BLOCK", 16)
     monkeypatch.setattr(worded, "KEPT_BLOCKS", 8)
+    monkeypatch.setattr(worded, "PREPARED_MAX_ROWS", 0)  # the blocks alone; the whole is tested below
     for rng, view in _views(dataset, 25, seed=9):
         for name, make in _tables(dataset):
             rows = getattr(view, name)
@@ -67,7 +68,59 @@ def test_kept_words_are_the_words_of_the_rows(which, data, generated, monkeypatc
                 pd.testing.assert_frame_equal(got, expected, check_dtype=True, obj=f"{name} {make.func.__name__}")
 
 
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_words_of_the_whole_table_worded_ahead_are_the_words_of_the_rows(which, data, generated, monkeypatch):
+    dataset = data if which == "curated" else generated
+    monkeypatch.setattr(worded, "BLOCK", 16)  # so the curated tables are worded ahead too
+    for rng, view in _views(dataset, 12, seed=5):
+        for name, make in _tables(dataset):
+            whole, positions = view._positions(name)
+            kept = Worded(whole, make)
+            assert kept.wait(60), f"{name} {make.func.__name__} was not worded ahead"
+            first = rng.randrange(max(len(positions), 1))
+            some = np.random.default_rng(first).random(len(positions)) < 0.3
+            for part in (slice(None), slice(first, first + 40), slice(0), some):
+                expected = make(whole.iloc[positions[part]]).reset_index(drop=True)
+                pd.testing.assert_frame_equal(kept.rows(positions[part]), expected, obj=f"{name} {make.func.__name__}")
+
+
+def test_a_view_words_its_tables_ahead_but_not_those_of_a_search(data, monkeypatch):
+    monkeypatch.setattr(worded, "BLOCK", 16)
+    made = []
+    monkeypatch.setattr(worded.Worded, "__init__", _recording(worded.Worded.__init__, made))
+    intervals = build_intervals(data.tables["events"])
+    base = View.default(data, intervals)
+    sources, verdicts = data.tables["sources"], data.quote_checks.verdicts
+    searched = View(data, intervals, parse({"q": "Lachin"}, base.options)[0], base.options)
+    for view in (base, searched):
+        search = view.search if view.search.active else None
+        view.in_words("statements", partial(statement_lines, sources=sources, verdicts=verdicts, search=search))
+    # The view without a search made its words (unless another test on this dataset did), worded ahead.
+    assert made and made[-1][1] is False and all(prepare for _, prepare in made[:-1])
+    # The words without a search are still kept beside those of the search.
+    before = len(made)
+    again = base.in_words("statements", partial(statement_lines, sources=sources, verdicts=verdicts, search=None))
+    assert len(made) == before and len(again) == len(base.statements)
+
+
+def test_a_table_past_the_limit_is_left_to_the_blocks(monkeypatch):
+    monkeypatch.setattr(worded, "BLOCK", 4)
+    monkeypatch.setattr(worded, "PREPARED_MAX_ROWS", 39)
+    frame = pd.DataFrame({"n": np.arange(40)})
+    assert not Worded(frame, lambda rows: rows.reset_index(drop=True)).wait(5)
+    assert Worded(frame.iloc[:39], lambda rows: rows.reset_index(drop=True)).wait(5)
+
+
+def _recording(init, made):
+    def recorded(self, whole, make, prepare=True):
+        made.append((len(whole), prepare))
+        init(self, whole, make, prepare)
+
+    return recorded
+
+
 def test_blocks_are_dropped_past_the_limit_and_worded_in_one_call(monkeypatch):
+    monkeypatch.setattr(worded, "PREPARED_MAX_ROWS", 0)
     monkeypatch.setattr(worded, "BLOCK", 4)
     monkeypatch.setattr(worded, "KEPT_BLOCKS", 3)
     calls = []
