@@ -372,6 +372,10 @@ def timeline_figure(
         late = day > lo + (hi - lo) / 2
         fill |= {("shapes", 0, "x0"): x, ("shapes", 0, "x1"): x, ("annotations", 0, "x"): x}
         fill[("annotations", 0, "text")] = f"Status on {day}"
+        fill[("annotations", 0, "xanchor")] = "right" if late else "left"
+    # Text and a side, stored as given: filled in, so a new range whose marks are by week, or whose
+    # day is past its middle, reuses the layout rather than validating one more (20 ms at 100,000 events).
+    fill[("legend", "title", "text")] = f"Bands: status. Marks (one per {unit}): event type."
 
     def build() -> go.Figure:
         fig = go.Figure()  # the layout alone, validated; the traces join it below
@@ -421,7 +425,7 @@ def timeline_figure(
             fig.update_layout(height=90 + 45 * len(intervals), margin=STRIP_MARGIN, showlegend=False)
         return fig
 
-    key = ("timeline", tuple(axis), tuple(lanes), unit, day is not None, late, compact and len(intervals))
+    key = ("timeline", tuple(axis), tuple(lanes), day is not None, compact and len(intervals))
     return figure(traces, *kept_layout(key, build, fill))
 
 

@@ -72,10 +72,15 @@ def statement_lines(
     ``search`` is the view's search, as matched (a place's other names included); None for
     none, so that the words kept without a search serve every view without one.
     """
-    query = search if search is not None else ""
+    if search is not None and search.active:
 
-    def marked(text: object) -> str:
-        return mark_markdown(text, query)
+        def marked(text: object) -> str:
+            return mark_markdown(text, search)
+
+    else:
+        # With nothing to highlight, marking is escaping: without a query parsed anew per call
+        # (0.8 -> 0.6 s to word the 10,000 statements of 100,000 events).
+        marked = md_escape
 
     listed = statement_list(statements, sources, verdicts)
     rows = list(listed.itertuples())

@@ -76,9 +76,16 @@ def _random_choices(n: int, seed: int = 7) -> list[dict[str, str]]:
     return out
 
 
-def test_kept_layouts_give_the_bytes_of_layouts_made_anew(data, monkeypatch):
+@pytest.mark.parametrize("day_marks_max", [None, 5])
+def test_kept_layouts_give_the_bytes_of_layouts_made_anew(data, monkeypatch, day_marks_max):
     # Each figure kind's layout is validated once and reused with new values filled in; the
     # JSON must be byte for byte what a layout made and validated for that figure gives.
+    # With few marked days allowed, the longer ranges' marks are by week: a layout kept for
+    # marks by day is then filled in for marks by week, and the other way round.
+    from routestatus import figures
+
+    if day_marks_max is not None:
+        monkeypatch.setattr(figures, "DAY_MARKS_MAX", day_marks_max)
     monkeypatch.setattr(plotspec, "_KEPT", {})
     choices = _random_choices(40)
     plain = [_figures(data, q) for q in choices]
