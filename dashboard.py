@@ -44,6 +44,7 @@ from routestatus.citation import link_query  # noqa: E402
 from routestatus.load import fingerprint  # noqa: E402
 from routestatus.paths import resolve_root  # noqa: E402
 from routestatus.view import View  # noqa: E402
+from routestatus.worded import start_queued  # noqa: E402
 
 # An emoji icon is drawn in the browser; a Material icon as the tab icon would be fetched
 # from Google's font server, and nothing here may leave the machine.
@@ -72,7 +73,12 @@ if choice is None and page.title != "Sources & method":
     st.error("The data could not be loaded, so this page cannot be drawn. Sources & method lists every problem.")
     problems_panel(data.report)
 else:
-    if choice is not None:
-        search_summary(view)
-    if not show_record(view, page):  # an open record takes the place of the page
-        page.run()
+    try:
+        if choice is not None:
+            search_summary(view)
+        if not show_record(view, page):  # an open record takes the place of the page
+            page.run()
+    finally:
+        # The tables this run showed for the first time are worded whole from here on, in the
+        # background, once the page is drawn (st.stop() and reruns end a run through here too).
+        start_queued()

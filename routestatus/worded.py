@@ -11,14 +11,16 @@ are kept per table (the least recently used go first), so memory stays bounded a
 A new range still words the rows it has not met: at 100,000 events that was most of the
 project's own time in a rerun of the Map, the Timeline or the Statements page (7 to 20 ms,
 pandas' cost per call again). So a table of up to :data:`PREPARED_MAX_ROWS` rows is also
-worded whole once, in a background thread started when the table is first shown (events
-at 100,000: 0.4 s of one core, about 50 MiB kept); from then on every page of it is a
-slice or a take. Until that is done, pages are worded by block as above.
+worded whole once, in a background thread started when the script run that first showed
+it is over (:func:`start_queued`; events at 100,000: 0.4 s of one core, about 50 MiB
+kept); from then on every page of it is a slice or a take. Until that is done, pages are
+worded by block as above.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -30,6 +32,32 @@ KEPT_BLOCKS = 512  # per table: 65,536 rows
 # Tables up to this many rows are worded whole in the background: with the words of the
 # 100,000 events at about 50 MiB, a larger table is left to the blocks, whose memory is bounded.
 PREPARED_MAX_ROWS = 200_000
+
+
+# Tables waiting to be worded whole (weakly held: a table no page keeps is not worded).
+_QUEUE: list[weakref.ref] = []
+_QUEUE_LOCK = threading.Lock()
+
+
+def start_queued() -> int:
+    """Start the background wording of every table queued since the last call; how many were started.
+
+    Called when a script run of the dashboard is over, so that wording never competes with
+    drawing the page that asked for it.
+    """
+    with _QUEUE_LOCK:
+        queued = [ref() for ref in _QUEUE]
+        _QUEUE.clear()
+    started = [w for w in queued if w is not None]
+    for w in started:
+        w._start()  # noqa: SLF001  (the queue is this module's own)
+    return len(started)
+
+
+def _dequeue(worded: Worded) -> None:
+    """Take ``worded`` off the queue, if it is on it."""
+    with _QUEUE_LOCK:
+        _QUEUE[:] = [ref for ref in _QUEUE if ref() is not worded]
 
 
 class Worded:
@@ -46,10 +74,20 @@ class Worded:
         self._lock = threading.Lock()  # each session reruns on its own thread
         self._all: pd.DataFrame | None = None  # every row's words, once the background wording is done
         self._preparing: threading.Thread | None = None
-        if prepare and BLOCK < len(whole) <= PREPARED_MAX_ROWS:
-            # A daemon: a process that ends does not wait for words no page will show.
-            self._preparing = threading.Thread(target=self._prepare, name="routestatus-words", daemon=True)
-            self._preparing.start()
+        self._ahead = prepare and BLOCK < len(whole) <= PREPARED_MAX_ROWS
+        if self._ahead:
+            # Queued, not started: the page that first shows the table is drawn without the
+            # wording beside it (at 100,000 events that cost the first start 7 %), and
+            # start_queued() starts it once the script run is over.
+            with _QUEUE_LOCK:
+                _QUEUE.append(weakref.ref(self))
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._preparing is None:
+                # A daemon: a process that ends does not wait for words no page will show.
+                self._preparing = threading.Thread(target=self._prepare, name="routestatus-words", daemon=True)
+                self._preparing.start()
 
     def _prepare(self) -> None:
         """Word every row in one call (outside the lock, so pages are worded by block meanwhile), then keep it."""
@@ -63,7 +101,10 @@ class Worded:
             self._blocks.clear()  # every row is in the whole now
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the background wording (if any) to end; whether every row's words are kept."""
+        """Word the whole table now if it is queued, and wait for that to end; whether every row's words are kept."""
+        if self._ahead:
+            _dequeue(self)
+            self._start()
         if self._preparing is not None:
             self._preparing.join(timeout)
         return self._all is not None

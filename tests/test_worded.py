@@ -111,6 +111,28 @@ def test_a_table_past_the_limit_is_left_to_the_blocks(monkeypatch):
     assert Worded(frame.iloc[:39], lambda rows: rows.reset_index(drop=True)).wait(5)
 
 
+def test_the_dashboard_words_whole_the_tables_it_showed_once_its_run_is_over(root, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from routestatus.paths import PROJECT_ROOT
+
+    monkeypatch.setattr(worded, "BLOCK", 16)  # so the curated tables are worded ahead
+    monkeypatch.setenv("ROUTESTATUS_ROOT", str(root.path))  # a dataset of its own: no words kept before
+    started = []
+    start = worded.Worded._start
+    monkeypatch.setattr(worded.Worded, "_start", lambda self: (started.append(self), start(self)))
+    queued = worded.start_queued
+    monkeypatch.setattr(worded, "start_queued", lambda: 0)  # first: queued during the run, not started
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert not started and any(ref() is not None for ref in worded._QUEUE)
+    monkeypatch.setattr(worded, "start_queued", queued)
+    at.date_input(key="flt_range").set_value((dt.date(2022, 12, 1), dt.date(2023, 9, 30))).run()
+    assert not at.exception
+    assert started and not worded._QUEUE  # the run's end started them
+    assert all(w.wait(60) for w in list(started))
+
+
 def _recording(init, made):
     def recorded(self, whole, make, prepare=True):
         made.append((len(whole), prepare))
