@@ -272,15 +272,19 @@ def _sequential_ids(root: Root, loaded: _Loaded) -> list[Problem]:
         ids = read.arrow(column)
         first = ids[0].as_py()
         prefix, width = first[:1], len(first) - 1
-        for missing in _gaps(pc.utf8_slice_codeunits(ids, 1)):
-            ident = f"{prefix}{missing:0{width}d}"
+        first_missing, missing, largest = _gaps(pc.utf8_slice_codeunits(ids, 1))
+        rule = "ids from first to last: never delete a row, mark it retracted=true"
+        for number in first_missing:
+            out.append(Problem(name, 0, column, f"no row {prefix}{number:0{width}d}", rule))
+        if missing > len(first_missing):
+            more = missing - len(first_missing)
             out.append(
                 Problem(
                     name,
                     0,
                     column,
-                    f"no row {ident}",
-                    "ids from first to last: never delete a row, mark it retracted=true",
+                    f"{more:,} more ids with no row below the largest, {prefix}{largest:0{width}d} (mistyped?)",
+                    rule,
                 )
             )
         # In order by (length, text), each id against the next. Arrow compares text by its
@@ -295,22 +299,34 @@ def _sequential_ids(root: Root, loaded: _Loaded) -> list[Problem]:
     return out
 
 
-def _gaps(tails: pa.ChunkedArray | pa.Array) -> list[int]:
-    """The numbers from 1 to the largest of ``tails`` (ids less their first character) that none of them holds.
+GAP_LINES = 20  # missing ids written out one per line; past these, one line counts the rest
+
+
+def _gaps(tails: pa.ChunkedArray | pa.Array) -> tuple[list[int], int, int]:
+    """Numbers from 1 to the largest of ``tails`` (ids less their first character) that none holds.
+
+    Returns the first :data:`GAP_LINES` of them, how many there are in all, and the largest.
 
     A tail counts when it is all decimal digits, as Python's ``str.isdecimal`` says (what
-    ``int`` reads); ASCII digits, nearly every id, are read in Arrow.
+    ``int`` reads); ASCII digits, nearly every id, are read in Arrow. Only the first few
+    missing numbers are ever listed: one mistyped id (``E999999999``) leaves a billion
+    gaps, which listing would take the memory of the machine to find.
     """
     plain = pc.match_substring_regex(tails, "^[0-9]{1,18}$")  # at most 18 digits fit an int64
     numbers = pc.cast(pc.filter(tails, plain), pa.int64()).to_numpy(zero_copy_only=False)
     others = [int(t) for t in pc.filter(tails, pc.invert(plain)).to_pylist() if t.isdecimal()]
     if others:  # other digits, or very long numbers: the few such tables are worked out in Python
-        held = set(numbers.tolist()) | set(others)
-        return sorted(set(range(1, max(held) + 1)) - held)
+        held = sorted(set(numbers.tolist()) | set(others))
+        # Of 1..len(held)+GAP_LINES at most len(held) are held, so the first missing ones are there.
+        first = sorted(set(range(1, min(held[-1], len(held) + GAP_LINES) + 1)) - set(held))
+        return first[:GAP_LINES], held[-1] - sum(1 for h in held if h >= 1), held[-1]
     if not len(numbers):
-        return []
+        return [], 0, 0
     present = np.unique(numbers)
-    return np.setdiff1d(np.arange(1, present[-1] + 1), present, assume_unique=True).tolist()
+    largest = int(present[-1])
+    upto = min(largest, len(present) + GAP_LINES)
+    first = np.setdiff1d(np.arange(1, upto + 1), present, assume_unique=True)[:GAP_LINES].tolist()
+    return first, largest - int(np.count_nonzero(present >= 1)), largest
 
 
 def _event_dates(root: Root, loaded: _Loaded) -> list[Problem]:

@@ -4,12 +4,13 @@ import csv
 import io
 import json
 import re
+import time
 
 import pytest
 
 from routestatus.cli import main
 from routestatus.paths import PROJECT_ROOT, Root
-from routestatus.validate import validate
+from routestatus.validate import GAP_LINES, validate
 
 LINE = re.compile(r"^[\w./-]+:\d+:[\w.-]+: found .+; expected .+$")
 
@@ -402,3 +403,31 @@ def test_a_pattern_re2_cannot_read_has_every_cell_checked_in_python(root):
     assert not problems(root)
     line = edit(root, "events", 1, event_id="E12")
     assert_one_problem(root, f"data/events.csv:{line}:event_id", "pattern")
+
+
+@pytest.mark.parametrize("huge", ["E999999999", "E" + "9" * 25, "E٩٩٩٩٩٩٩٩٩"])
+def test_a_mistyped_huge_id_is_reported_in_a_few_lines_not_searched_for_every_gap(root, huge):
+    # A billion numbers between the last id and this one: listing each would take the machine's
+    # memory; the first few are listed, then one line counts the rest.
+    data = rows(root, "events")
+    data[-1]["event_id"] = huge
+    write_rows(root, "events", data)
+    started = time.perf_counter()
+    lines = problems(root)
+    assert time.perf_counter() - started < 30
+    gaps = [line for line in lines if "found 'no row" in line]
+    counted = [line for line in lines if "more ids with no row below the largest" in line]
+    assert len(gaps) == GAP_LINES and len(counted) == 1, lines
+    if len(huge) < 12:  # a longer id is cut short in the line, as any long value is
+        assert f"below the largest, E{int(huge[1:])} (mistyped?)" in counted[0]  # its number in ASCII digits
+    for line in lines:
+        assert LINE.match(line), line
+
+
+def test_a_few_gaps_are_each_listed_with_no_count_line(root):
+    data = rows(root, "events")
+    gone = [data.pop(i)["event_id"] for i in (20, 10, 5)]
+    write_rows(root, "events", data)
+    lines = problems(root)
+    assert sorted(re.findall(r"found 'no row (\w+)'", "\n".join(lines))) == sorted(gone)
+    assert not any("more ids with no row" in line for line in lines)
