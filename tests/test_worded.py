@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from routestatus import worded
+from routestatus.accessmap import hover_lines
 from routestatus.page_tables import event_list, events_table, said_table, statement_list, statements_table
 from routestatus.statement_lines import statement_lines
 from routestatus.status import ROADS, build_intervals
@@ -47,6 +48,7 @@ def _tables(data):
         ("statements", partial(statements_table, sources=sources, verdicts=verdicts)),
         ("statements", partial(statement_lines, sources=sources, verdicts=verdicts)),
         ("said_vs_passed", partial(said_table, sources=sources)),
+        ("events", hover_lines),  # the map marks' hover lines, kept by the map itself
     ]
 
 
@@ -65,7 +67,9 @@ def test_kept_words_are_the_words_of_the_rows(which, data, generated, monkeypatc
             for part in parts:
                 expected = make(rows.iloc[part])
                 got = view.in_words(name, make, part)
-                pd.testing.assert_frame_equal(got, expected, check_dtype=True, obj=f"{name} {make.func.__name__}")
+                pd.testing.assert_frame_equal(
+                    got, expected, check_dtype=True, obj=f"{name} {getattr(make, 'func', make).__name__}"
+                )
 
 
 @pytest.mark.parametrize("which", ["curated", "generated"])
@@ -76,12 +80,14 @@ def test_words_of_the_whole_table_worded_ahead_are_the_words_of_the_rows(which, 
         for name, make in _tables(dataset):
             whole, positions = view._positions(name)
             kept = Worded(whole, make)
-            assert kept.wait(60), f"{name} {make.func.__name__} was not worded ahead"
+            assert kept.wait(60), f"{name} {getattr(make, 'func', make).__name__} was not worded ahead"
             first = rng.randrange(max(len(positions), 1))
             some = np.random.default_rng(first).random(len(positions)) < 0.3
             for part in (slice(None), slice(first, first + 40), slice(0), some):
                 expected = make(whole.iloc[positions[part]]).reset_index(drop=True)
-                pd.testing.assert_frame_equal(kept.rows(positions[part]), expected, obj=f"{name} {make.func.__name__}")
+                pd.testing.assert_frame_equal(
+                    kept.rows(positions[part]), expected, obj=f"{name} {getattr(make, 'func', make).__name__}"
+                )
 
 
 def test_a_view_words_its_tables_ahead_but_not_those_of_a_search(data, monkeypatch):
