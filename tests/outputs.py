@@ -40,8 +40,8 @@ def _hash(data: bytes) -> str:
 def figures(view: View) -> dict[str, str]:
     """The JSON of each figure the pages draw for ``view``, as ``st.plotly_chart`` sends it.
 
-    Drawn as the pages draw them: the map's and the timeline's marks from a few columns of the
-    view's events (none for the map), their texts from the events table (``View.events_with``),
+    Drawn as the pages draw them: the map's and the timeline's marks from the labels of the
+    view's events (no column), their texts from the events table (``View.events_with``),
     their roads, types and places from the dataset's codes.
     """
     data, choice = view.data, view.choice
@@ -63,7 +63,7 @@ def figures(view: View) -> dict[str, str]:
         )
         out["access_map"] = fig
     out["strip"] = timeline_figure(view.clipped, view.events.iloc[:0], choice.day)
-    marked = view.events_with("event_id", "date_start")
+    marked = view.events_with()
     out["timeline"] = timeline_figure(view.clipped, marked, choice.day, texts=whole, selection=data.selection)
     out["statements_chart"] = statements_chart(view.statements, (choice.start, choice.end))
     out |= {f"said_passed_{road}": fig for road, fig in said_passed_figures(view).items()}

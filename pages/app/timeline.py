@@ -22,9 +22,9 @@ if not problems_panel(data.report, ("data/events.csv", "data/sources.csv")):
     st.stop()
 
 st.caption(status_caption(choice) + " The dashed line on the chart marks that day.")
-# The marks read two columns of every event in range, their roads and types as the dataset's
-# codes, and a lone event's line from the events table.
-marked = view.events_with("event_id", "date_start")
+# The marks read the events in range by their labels alone: their days, roads and types from
+# the dataset's arrays, and a lone event's line and a mark's ids from the events table.
+marked = view.events_with()
 st.plotly_chart(
     timeline_figure(view.clipped, marked, choice.day, texts=data.tables["events"], selection=data.selection),
     key="timeline_chart",
