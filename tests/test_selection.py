@@ -9,6 +9,7 @@ rows, their order and their index labels must be the same.
 import datetime as dt
 import random
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -133,3 +134,12 @@ def test_timeline_marks_from_kept_hover_lines_are_those_worded_anew(which, data,
         kept, _ = figures.event_marks(view.events_with(), since, texts=events, selection=dataset.selection)
         anew, _ = figures.event_marks(marked, since, texts=events)  # no selection: nothing kept
         pd.testing.assert_frame_equal(kept, anew)
+
+
+def test_codes_among_the_wanted_are_what_isin_gives():
+    from routestatus.selection import _among
+
+    rng = np.random.default_rng(3)
+    codes = rng.integers(-1, 6, 5000)  # -1: a missing value
+    for wanted in ([], [0], [5], [1, 3], list(range(6))):
+        np.testing.assert_array_equal(_among(codes, wanted, 6), np.isin(codes, wanted))
