@@ -85,8 +85,10 @@ class Worded:
     def _start(self) -> None:
         with self._lock:
             if self._preparing is None:
-                # A daemon: a process that ends does not wait for words no page will show.
-                self._preparing = threading.Thread(target=self._prepare, name="routestatus-words", daemon=True)
+                # Not a daemon: a process that ends waits for the wording under way (under a
+                # second at 100,000 events). A daemon thread still inside pandas or Arrow when
+                # the interpreter shuts down makes it abort ("PyGILState_Release ... finalizing").
+                self._preparing = threading.Thread(target=self._prepare, name="routestatus-words", daemon=False)
                 self._preparing.start()
 
     def _prepare(self) -> None:

@@ -189,3 +189,21 @@ def test_the_intervals_table_words_roads_statuses_and_days(which, data, generate
                 }
             )
             pd.testing.assert_frame_equal(intervals_table(part), expected)
+
+
+def test_a_process_that_ends_while_words_are_made_waits_for_them_and_exits_cleanly():
+    # A daemon thread still in pandas or Arrow as the interpreter shut down made it abort
+    # (exit -6, "PyGILState_Release ... finalizing"); the wording thread is not a daemon.
+    import subprocess
+    import sys
+
+    script = (
+        "import numpy as np, pandas as pd\n"
+        "from routestatus import worded\n"
+        "whole = pd.DataFrame({'n': np.arange(150_000)})\n"
+        "kept = worded.Worded(whole, lambda rows: pd.DataFrame({'s': rows['n'].astype(str) + ' rows'}))\n"
+        "assert worded.start_queued() == 1\n"
+        "assert not kept._preparing.daemon\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
