@@ -268,14 +268,21 @@ def _event_marks(
     few = counts <= MARK_IDS
     carried = np.concatenate([order[s:e] for s, e, f in zip(starts, ends, few, strict=True) if f] or [rows[:0]])
     id_of = dict(zip(carried.tolist(), ids.iloc[labels[carried]].tolist(), strict=True))
+    # Each event's line: from the lines worded whole ahead for the dataset (routestatus.worded)
+    # once they are, since a new range's marks write out events no range showed before and
+    # wrapping their summaries was a third of the marks' time at 100,000 events. Until then,
+    # the shown rows alone: they are scattered over the table, and wording the block of
+    # each worded most of it on the first start (0.09 s at 10,000 events).
+    ready = None
     if by_position is not None:
-        # Each event's line, kept for the dataset and worded whole ahead (routestatus.worded):
-        # a new range's marks write out events no range showed before, and wrapping their
-        # summaries was a third of the marks' time at 100,000 events.
         kept = by_position.kept("words:map_hover", texts, lambda: Worded(texts, hover_lines))
-        line_of = dict(zip(shown.tolist(), kept.rows(labels[shown])["line"].tolist(), strict=True))
+        ready = kept.whole_rows(labels[shown])
+    if ready is not None:
+        lines = ready["line"].tolist()
     else:
-        line_of = dict(zip(shown.tolist(), _hover_lines(events.iloc[shown], hover_summary), strict=True))
+        rows = texts.iloc[events.index[shown]] if texts is not None else events.iloc[shown]
+        lines = _hover_lines(rows, hover_summary)
+    line_of = dict(zip(shown.tolist(), lines, strict=True))
     mark_type = type_codes[order[starts]]
     mark_place = place_codes[order[starts]]
     lon = np.array([xy.get(p, (np.nan, np.nan))[0] for p in place_ids], float)

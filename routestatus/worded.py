@@ -111,6 +111,17 @@ class Worded:
             self._preparing.join(timeout)
         return self._all is not None
 
+    def whole_rows(self, positions: np.ndarray) -> pd.DataFrame | None:
+        """:meth:`rows` once the whole table is worded; None until then (nothing is worded here).
+
+        For words needed at rows scattered over the table (the latest events of each of the
+        map's marks), where wording the block of each would word most of the table at once.
+        """
+        whole = self._all
+        if whole is None:
+            return None
+        return self.rows(positions)
+
     def rows(self, positions: np.ndarray) -> pd.DataFrame:
         """The rows at ``positions`` (in that order) in words, with a fresh 0..n-1 index."""
         positions = np.asarray(positions, np.int64)

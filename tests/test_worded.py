@@ -114,7 +114,11 @@ def test_a_table_past_the_limit_is_left_to_the_blocks(monkeypatch):
     monkeypatch.setattr(worded, "PREPARED_MAX_ROWS", 39)
     frame = pd.DataFrame({"n": np.arange(40)})
     assert not Worded(frame, lambda rows: rows.reset_index(drop=True)).wait(5)
-    assert Worded(frame.iloc[:39], lambda rows: rows.reset_index(drop=True)).wait(5)
+    kept = Worded(frame.iloc[:39], lambda rows: rows.reset_index(drop=True))
+    assert kept.whole_rows(np.array([3, 30])) is None  # not worded whole yet, and nothing worded for it
+    assert not kept._blocks
+    assert kept.wait(5)
+    assert kept.whole_rows(np.array([3, 30]))["n"].tolist() == [3, 30]
 
 
 def test_the_dashboard_words_whole_the_tables_it_showed_once_its_run_is_over(root, monkeypatch):
