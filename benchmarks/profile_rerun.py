@@ -29,6 +29,7 @@ import pstats
 import re
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -85,6 +86,11 @@ def profile_page(root: Path, page: str, runs: int, repeat: bool = False) -> tupl
                 checked(at.text_input(key="flt_q").set_value(q).run())
             if day:
                 checked(at.date_input(key="flt_asof").set_value(day).run())
+            # As the benchmark's timed runs meet them: with the tables shown so far worded whole
+            # (routestatus/worded.py), which the dashboard does in the background after a run.
+            for thread in threading.enumerate():
+                if thread.name == "routestatus-words":
+                    thread.join()
             if repeat:
                 chosen = [NARROW if i % 2 == 0 else whole for i in range(runs)]
             else:
