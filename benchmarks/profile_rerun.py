@@ -39,6 +39,8 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402  (a sibling script, found through the line above)
 from ranges import new_ranges  # noqa: E402
 from run import ASOF, NARROW, PAGES, SEARCHED, one_script_cache  # noqa: E402
+from run import _checked as checked  # noqa: E402
+from run import _prepare as prepare  # noqa: E402
 from served import as_served  # noqa: E402
 
 # Entries from the project's own files: the routestatus package, the pages and dashboard.py.
@@ -68,11 +70,6 @@ def profile_page(root: Path, page: str, runs: int, repeat: bool = False) -> tupl
             if active:
                 profiler.disable()
 
-    def checked(at):
-        if at.exception:
-            raise RuntimeError(f"{page}: {at.exception[0].value}")
-        return at
-
     os.environ["ROUTESTATUS_ROOT"] = str(root)
     LocalScriptRunner._run_script_thread = profiled
     try:
@@ -80,12 +77,7 @@ def profile_page(root: Path, page: str, runs: int, repeat: bool = False) -> tupl
             at = checked(AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=600).run())
             whole = tuple(at.date_input(key="flt_range").value)
             day = min(max(ASOF, whole[0]), whole[1]) if asof else None
-            if path:
-                checked(at.switch_page(path).run())
-            if q:
-                checked(at.text_input(key="flt_q").set_value(q).run())
-            if day:
-                checked(at.date_input(key="flt_asof").set_value(day).run())
+            prepare(at, path, q, day)  # the page, the search and the as-of day, as run.py sets them
             # As the benchmark's timed runs meet them: with the tables shown so far worded whole
             # (routestatus/worded.py), which the dashboard does in the background after a run.
             for thread in threading.enumerate():

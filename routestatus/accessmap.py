@@ -117,9 +117,12 @@ def hover_summary(summary: str) -> str:
     return wrapped(shortened(summary))
 
 
-def _hover_lines(rows: pd.DataFrame, summary: Callable[[str], str]) -> list[str]:
-    """Each event's line in a mark's hover: id, date at its precision, ``summary`` of its summary."""
-    part = rows[["event_id", "date_start", "date_precision", "summary"]]
+def event_lines(events: pd.DataFrame, rows, summary: Callable[[str], str]) -> list[str]:
+    """One line per event at positions ``rows``: id, date at its precision, ``summary`` of its summary.
+
+    Only the four columns a line needs, at those rows (a take of the whole frame copies every column).
+    """
+    part = events[["event_id", "date_start", "date_precision", "summary"]].iloc[rows]
     days = show_dates(part["date_start"], part["date_precision"])
     return [
         f"{e} {d}: {summary(t)}"
@@ -133,7 +136,7 @@ def hover_lines(rows: pd.DataFrame) -> pd.DataFrame:
     Each summary wrapped anew, not through :func:`hover_summary`'s cache: worded for a whole
     table at once, the lines would only push the summaries kept for other views out of it.
     """
-    return pd.DataFrame({"line": _hover_lines(rows, lambda t: wrapped(shortened(t)))})
+    return pd.DataFrame({"line": event_lines(rows, slice(None), lambda t: wrapped(shortened(t)))})
 
 
 def short_name(name: str) -> str:
@@ -280,8 +283,8 @@ def _event_marks(
     if ready is not None:
         lines = ready["line"].tolist()
     else:
-        rows = texts.iloc[events.index[shown]] if texts is not None else events.iloc[shown]
-        lines = _hover_lines(rows, hover_summary)
+        source, at = (texts, events.index[shown]) if texts is not None else (events, shown)
+        lines = event_lines(source, at, hover_summary)
     line_of = dict(zip(shown.tolist(), lines, strict=True))
     mark_type = type_codes[order[starts]]
     mark_place = place_codes[order[starts]]

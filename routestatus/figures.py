@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from routestatus.accessmap import event_lines
 from routestatus.labels import (
     CLAIM_SYMBOLS,
     EVENT_SYMBOLS,
@@ -39,16 +40,8 @@ HOVER_EVENTS = 5  # events listed in a place's hover text; the rest are counted
 
 
 def _hover_lines(events: pd.DataFrame, rows: list[int]) -> list[str]:
-    """One line per event at positions ``rows``: id, date at its precision, summary as plain text.
-
-    Only the four columns a line needs, at those rows (a take of the whole frame copies every column).
-    """
-    part = events[["event_id", "date_start", "date_precision", "summary"]].iloc[rows]
-    days = show_dates(part["date_start"], part["date_precision"])
-    return [
-        f"{i} {d}: {plot_text(t)}"
-        for i, d, t in zip(part["event_id"].tolist(), days, part["summary"].tolist(), strict=True)
-    ]
+    """One line per event at positions ``rows``: id, date at its precision, summary as plain text."""
+    return event_lines(events, rows, plot_text)
 
 
 class _HoverLines:
