@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from functools import partial
 
 import numpy as np
@@ -27,7 +28,7 @@ from routestatus.labels import (
 )
 from routestatus.maplayers import MapLayers
 from routestatus.plotspec import figure, kept_layout, trace
-from routestatus.selection import event_codes
+from routestatus.selection import event_codes, named_flags
 from routestatus.status import ROADS, Interval
 from routestatus.textsafe import plot_text
 
@@ -432,12 +433,20 @@ def timeline_figure(
     return figure(traces, *kept_layout(key, build, fill))
 
 
-def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+def statements_chart(
+    statements: pd.DataFrame,
+    span: tuple[dt.date, dt.date] | None = None,
+    named: Mapping[str, np.ndarray] | None = None,
+    organisations: tuple[np.ndarray, np.ndarray] | None = None,
+) -> go.Figure:
     """Statements per organisation per road per month (stacked bars, one panel per road).
 
     With ``span`` (the range) no longer than :data:`SHORT_RANGE_DAYS`, per day instead, so
     a one-week range reads as its days, not as one month; a date known only to its month
-    stays a month (``2023-09`` sorts before that month's days).
+    stays a month (``2023-09`` sorts before that month's days). ``named`` gives, per road,
+    whether each row names it (``View.roads_named``, with "none" for a row that names no
+    road), and ``organisations`` each row's organisation as codes and the names they number
+    (``View.organisations``); without them the columns are read here.
     """
     short = span is not None and (span[1] - span[0]).days < SHORT_RANGE_DAYS
     dates = statements["date"].to_numpy("datetime64[D]")
@@ -446,17 +455,26 @@ def statements_chart(statements: pd.DataFrame, span: tuple[dt.date, dt.date] | N
     if short:
         by_day = ~statements["date_precision"].eq("month").fillna(False).to_numpy(bool)
         period[by_day] = np.datetime_as_string(dates[by_day], unit="D")
-    # Counted in one pass over plain lists: exploding the roads and grouping in pandas cost
-    # 15 ms a rerun under the profiler. Rows with no organisation or date are not counted,
-    # as a grouping leaves them out; the keys in sorted order are the grouping's order.
+    # Counted per road on codes: a row counts once under each road it names, and a row with
+    # no organisation or date not at all, as a grouping leaves them out. Row by row in Python
+    # this cost up to 16 ms a rerun at 100,000 events; the keys in sorted order are the grouping's.
+    if organisations is None:
+        organisations = pd.factorize(statements["organisation"].to_numpy(object, na_value=None))
+    orgs_in, org_names = organisations
+    periods, period_names = pd.factorize(period)
+    counted = ~missing & (orgs_in >= 0)
+    key = orgs_in.astype(np.int64) * len(period_names) + periods
+    if named is None:
+        named = named_flags(statements["route_ids"])
+        unnamed = statements["route_ids"].isna().to_numpy(bool)
+        named["none"] = named["none"] | unnamed if "none" in named else unnamed
     counts: Counter = Counter()
-    cells = statements["route_ids"].fillna("none").tolist()
-    orgs_in = statements["organisation"].to_numpy(object, na_value=None)
-    for cell, month, org, gone in zip(cells, period.tolist(), orgs_in.tolist(), missing.tolist(), strict=True):
-        if org is None or gone:
-            continue
-        for road in cell.split(";"):
-            counts[(org, ROAD_LABELS.get(road, road), month)] += 1
+    for road, flags in named.items():
+        found = np.bincount(key[flags & counted], minlength=len(org_names) * len(period_names))
+        label = ROAD_LABELS.get(road, road)
+        for at in np.flatnonzero(found).tolist():
+            org, month = divmod(at, len(period_names))
+            counts[(org_names[org], label, period_names[month])] += int(found[at])
     keys = sorted(counts)
     traces = []
     # Bars' labels made for all at once; each organisation's rows are a run (the keys are sorted).
@@ -517,7 +535,8 @@ def said_passed_figures(view) -> dict[str, go.Figure]:
     The hovers are worded once per dataset (``View.in_words``): a statement's hover does not
     depend on the view.
     """
-    data, said = view.data, view.said_vs_passed
+    data = view.data
+    said = view.said_columns("route_id", "date", "organisation", "statement_id", "claim")
     statements = data.tables["statements"]
     quotes = data.selection.kept(
         "quotes",
@@ -525,22 +544,25 @@ def said_passed_figures(view) -> dict[str, go.Figure]:
         lambda: dict(zip(statements["statement_id"].tolist(), statements["quote"].tolist(), strict=True)),
     )
     hovers = view.in_words("said_vs_passed", partial(said_hovers, quotes=quotes))["hover"].to_numpy(object)
-    roads = said["route_id"].to_numpy(object, na_value=None)
     out = {}
     for road in view.choice.shown_roads:
-        on = roads == road
+        on = said["route_id"] == road
         if on.any():
-            out[road] = said_passed_figure(view.clipped[road], said[on], hovers[on])
+            out[road] = said_passed_figure(view.clipped[road], {c: a[on] for c, a in said.items()}, hovers[on])
     return out
 
 
-def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, hovers: np.ndarray) -> go.Figure:
+def said_passed_figure(
+    intervals: list[Interval], rows: Mapping[str, np.ndarray] | pd.DataFrame, hovers: np.ndarray
+) -> go.Figure:
     """One road: its recorded status as bands across the range, each statement a mark on its day.
 
     Marks are shaped by claim (one trace per claim, named in the legend) and placed in a row
     per organisation; the hover gives speaker, claim, recorded status and the start of the
-    quote. ``rows`` are that road's rows of ``View.said_vs_passed``; ``hovers`` their hovers
-    in the same order (:func:`said_hovers`).
+    quote. ``rows`` are that road's rows of ``View.said_vs_passed`` (or its columns
+    ``date``, ``organisation``, ``statement_id`` and ``claim`` as arrays, as
+    ``View.said_columns`` gives them); ``hovers`` their hovers in the same order
+    (:func:`said_hovers`).
     """
     traces = []
     # The bands: one filled trace per status (rectangles joined by gaps), on a hidden 0-1 axis
@@ -574,13 +596,16 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, hovers: np
     # A statement dated only to its month may start before the range: it is drawn on the range's first day.
     first = np.datetime64(min(iv.start for iv in intervals), "us") if intervals else None
     # numpy, not Series.clip: that cost 10 ms a figure on a few dozen rows.
-    days = rows["date"].to_numpy("datetime64[us]")
+    days = np.asarray(rows["date"], "datetime64[us]")
     if first is not None:
         days = np.maximum(days, first)
     days = days + np.timedelta64(12, "h")  # the middle of the day (MIDDAY), inside its band
     # Each claim's rows by position in two columns: taking them from the frame copied every column.
-    orgs_of, ids_of = rows["organisation"].to_numpy(object), rows["statement_id"].to_numpy(object)
-    for claim, at in sorted(rows.groupby("claim", sort=True).indices.items()):
+    orgs_of, ids_of = np.asarray(rows["organisation"], object), np.asarray(rows["statement_id"], object)
+    # Grouped by claim in name order, each group's rows in their order; a row with no claim is in none.
+    claims, names = pd.factorize(np.asarray(rows["claim"], object))
+    for claim, code in sorted((name, code) for code, name in enumerate(names)):
+        at = np.flatnonzero(claims == code)
         traces.append(
             trace(
                 "scatter",
@@ -596,7 +621,7 @@ def said_passed_figure(intervals: list[Interval], rows: pd.DataFrame, hovers: np
                 meta={"kind": "claim", "claim": claim, "statement_ids": ids_of[at].tolist()},
             )
         )
-    orgs = sorted(rows["organisation"].unique())
+    orgs = sorted(set(orgs_of.tolist()))
     axis = range_axis(intervals)
     fill = {("xaxis", k): axis[k] for k in ("range", "tickvals", "ticktext") if k in axis}
     fill[("yaxis2", "categoryarray")] = orgs[::-1]

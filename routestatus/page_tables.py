@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_dates, type_label
+from routestatus.schema import Schema
 from routestatus.textsafe import safe_url
 
 
@@ -285,6 +286,11 @@ def intervals_table(status: pd.DataFrame) -> pd.DataFrame:
             "evidence": status["evidence_event_ids"].fillna(""),
         }
     )
+
+
+def sources_table(sources: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    """Sources as the Sources & method page lists them: the codebook's columns in its order (no line numbers)."""
+    return sources[schema.tables["sources"].columns]
 
 
 def said_table(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

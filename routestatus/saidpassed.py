@@ -116,35 +116,56 @@ def said_vs_passed(
     return out
 
 
-def voices(statements: pd.DataFrame, roads: Sequence[str]) -> pd.DataFrame:
+def voices(
+    statements: pd.DataFrame,
+    roads: Sequence[str],
+    named: Mapping[str, np.ndarray] | None = None,
+    organisations: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Per organisation and road named: statements in the range, the first and last, and the longest silence.
 
     The longest silence is the most days between two statements in a row (or, with one
     statement, none); the range's ends do not count, since nobody is expected to speak on
-    the first day.
+    the first day. ``named`` gives, per road, a flag per row for whether its ``route_ids``
+    names the road (the dataset's flags, :attr:`routestatus.view.View.roads_named`), and
+    ``organisations`` each row's organisation as codes and the names they number
+    (:attr:`~routestatus.view.View.organisations`); without them the columns are read.
     """
     rows = []
     if statements.empty:
         return pd.DataFrame(rows)
-    # On arrays: the statements' days as integers, sorted once per organisation and road.
-    days_all = statements["date"].dt.normalize().to_numpy("datetime64[D]").astype(np.int64)
+    # On arrays, every organisation of a road at once: its rows sorted by organisation (in
+    # name order) then day, each organisation a run, the gaps those within a run.
+    days_all = statements["date"].to_numpy("datetime64[D]").astype(np.int64)  # a cast to days floors
+    codes, uniques = pd.factorize(statements["organisation"]) if organisations is None else organisations
+    names = np.asarray(uniques, object)
+    rank = np.empty(len(names), np.int64)
+    rank[np.argsort(names)] = np.arange(len(names))
+    by_name = names[np.argsort(names)]
     for road in roads:
-        names = statements["route_ids"].str.contains(f"(?:^|;){re.escape(road)}(?:;|$)", regex=True, na=False)
-        named = names.to_numpy(bool)
-        orgs = statements["organisation"][named]
-        codes, uniques = pd.factorize(orgs)
-        days_named = days_all[named]
-        for code in np.argsort(np.asarray(uniques, object)):
-            days = np.sort(days_named[codes == code])
-            gaps = np.diff(days)
-            at = int(np.argmax(gaps)) if len(gaps) else None  # the first of the longest, as list.index gives
+        if named is None:
+            flags = statements["route_ids"].str.contains(f"(?:^|;){re.escape(road)}(?:;|$)", regex=True, na=False)
+            flags = flags.to_numpy(bool)
+        else:
+            flags = named.get(road, np.zeros(len(statements), bool))
+        on = flags & (codes >= 0)  # a statement with no organisation is nobody's
+        org, days = rank[codes[on]], days_all[on]
+        order = np.lexsort((days, org))
+        org, days = org[order], days[order]
+        if not len(org):
+            continue
+        starts = np.flatnonzero(np.r_[True, org[1:] != org[:-1]])
+        ends = np.r_[starts[1:], len(org)]
+        gaps = np.diff(days)
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+            at = a + int(np.argmax(gaps[a : b - 1])) if b - a > 1 else None  # the first of the longest
             rows.append(
                 {
                     "route_id": road,
-                    "organisation": uniques[code],
-                    "statements": len(days),
-                    "first": _date(days[0]),
-                    "last": _date(days[-1]),
+                    "organisation": by_name[org[a]],
+                    "statements": b - a,
+                    "first": _date(days[a]),
+                    "last": _date(days[b - 1]),
                     "longest_silence_days": int(gaps[at]) if at is not None else None,
                     "silence_from": _date(days[at]) if at is not None else None,
                     "silence_to": _date(days[at + 1]) if at is not None else None,

@@ -115,7 +115,7 @@ def _among(codes: np.ndarray, wanted: list[int], n: int) -> np.ndarray:
     return flags[codes + 1]
 
 
-def _named_flags(cells: pd.Series) -> dict[str, np.ndarray]:
+def named_flags(cells: pd.Series) -> dict[str, np.ndarray]:
     """For each name any cell's ``;``-list holds, a flag per cell: whether its list names it (a missing cell: none)."""
     lists = pc.split_pattern(pa.array(cells, type=pa.string(), from_pandas=True), ";")
     flat = pc.list_flatten(lists)
@@ -164,7 +164,7 @@ class Selection:
         # Each statement's roads, one flag per road named (a ;-list), and whether it names none.
         named = statements["route_ids"]
         self._no_road = named.isna().to_numpy(bool)
-        self._names = _named_flags(named)
+        self._names = named_flags(named)
         self._sources(tables)
         self._places(events)
         self._kept: dict[str, tuple[object, object]] = {}
@@ -268,6 +268,30 @@ class Selection:
             if road in self._names:
                 names |= self._names[road]
         return keep & names
+
+    def statement_names(self, positions: np.ndarray) -> dict[str, np.ndarray]:
+        """For each road any statement names, whether each statement at ``positions`` names it in ``route_ids``.
+
+        Under ``"none"`` also the statements whose ``route_ids`` is empty, as the statements
+        chart counts them.
+        """
+        at = np.asarray(positions, np.int64)
+        named = {name: flags[at] for name, flags in self._names.items()}
+        named["none"] = named["none"] | self._no_road[at] if "none" in named else self._no_road[at]
+        return named
+
+    def statement_codes(self, column: str, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``pd.factorize`` of the statements' ``organisation`` or ``speaker`` at ``positions``, made once (-1: none).
+
+        The codes number the whole table's names, as :meth:`event_codes` does the events'.
+        """
+        if column not in ("organisation", "speaker"):
+            raise ValueError(f"no codes are kept for the statements' {column!r}")
+        frame = self.statements.frame
+        codes, names = self.kept(
+            f"statement codes {column}", frame, lambda: pd.factorize(frame[column].to_numpy(object, na_value=None))
+        )
+        return codes[np.asarray(positions, np.int64)], names
 
     def _event_mask(self, events: np.ndarray) -> np.ndarray:
         """``events`` (positions, or already a mask over the events table) as a mask."""

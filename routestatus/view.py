@@ -29,7 +29,7 @@ from routestatus.filters import filter_people
 from routestatus.isodate import not_a_day, parse_day
 from routestatus.labels import ROAD_LABELS, type_label
 from routestatus.load import Dataset
-from routestatus.saidpassed import said_vs_passed
+from routestatus.saidpassed import said_vs_passed, voices
 from routestatus.schema import Field, Schema, Table
 from routestatus.search import MAX_WORDS, Query, fold, parse_query
 from routestatus.selection import rows_of
@@ -564,6 +564,8 @@ class View:
             return len(self._event_positions)
         if name == "statements":
             return len(self._statement_positions)
+        if name == "sources":
+            return len(self._source_positions)
         return len(getattr(self, name))
 
     @cached_property
@@ -635,13 +637,17 @@ class View:
     @cached_property
     def sources(self) -> pd.DataFrame:
         """Sources cited by the rows shown, by the events behind the intervals, or by the shown roads' courses."""
+        return self.data.tables["sources"].iloc[self._source_positions]
+
+    @cached_property
+    def _source_positions(self) -> np.ndarray:
+        """The positions in the sources table of :attr:`sources`' rows."""
         selection = self.data.selection
         evidence = {e for road in self.choice.shown_roads for iv in self.clipped[road] for e in iv.evidence}
         # The events shown and the events behind the intervals, as one mask; their sources at once.
         events = self._event_keep.copy()
         events[selection.event_positions(evidence)] = True
-        cited = selection.sources_cited(events, self._statement_positions, self.choice.shown_roads)
-        return self.data.tables["sources"].iloc[cited]
+        return selection.sources_cited(events, self._statement_positions, self.choice.shown_roads)
 
     @cached_property
     def cards(self) -> dict[str, Card]:
@@ -669,6 +675,33 @@ class View:
         return passage_days(self.days)
 
     @cached_property
+    def voices(self) -> pd.DataFrame:
+        """Per organisation and shown road: who spoke in this view, and their longest silence.
+
+        See :func:`routestatus.saidpassed.voices`.
+        """
+        return voices(self.statements, self.choice.shown_roads, self.roads_named, self.organisations)
+
+    @cached_property
+    def organisations(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row of :attr:`statements`' organisation as a code (-1: none), and the names the codes number."""
+        return self.data.selection.statement_codes("organisation", self._statement_positions)
+
+    def names_in_range(self, column: str) -> list[str]:
+        """The distinct ``organisation`` or ``speaker`` names of :attr:`statements_in_range`, sorted."""
+        positions = np.flatnonzero(self._statement_range_keep)
+        codes, names = self.data.selection.statement_codes(column, positions)
+        return sorted(names[np.unique(codes[codes >= 0])].tolist())
+
+    @cached_property
+    def roads_named(self) -> dict[str, np.ndarray]:
+        """For each road any statement names, whether each row of :attr:`statements` names it ("none": no road).
+
+        The dataset's flags, taken at the view's rows, where a regex or a split per row read every ``route_ids``.
+        """
+        return self.data.selection.statement_names(self._statement_positions)
+
+    @cached_property
     def said_vs_passed(self) -> pd.DataFrame:
         """Each statement shown beside the status recorded on its day, per shown road it names."""
         whole, keep = self._said
@@ -686,13 +719,38 @@ class View:
             return typed(SAID_VS_PASSED, frame), frame["_row"].to_numpy(np.int64)
 
         whole, rows = data.selection.kept("said_vs_passed", intervals, every_statement)
-        keep = np.isin(rows, self._statement_positions) & whole["route_id"].isin(self.choice.shown_roads).to_numpy(bool)
+        # Lookups in flags, where isin sorted both sides: the statements shown, then the roads'
+        # rows (each road's flags kept with the table).
+        shown = np.zeros(len(data.tables["statements"]), bool)
+        shown[self._statement_positions] = True
+        keep = shown[rows]
+        keep &= np.logical_or.reduce([self._said_column(whole, "route_id") == road for road in self.choice.shown_roads])
         return whole, keep
+
+    def _said_column(self, whole: pd.DataFrame, name: str) -> np.ndarray:
+        """One column of the dataset's said-vs-passed as a numpy array (missing: None; dates: datetime64[us]), kept."""
+
+        def column() -> np.ndarray:
+            if name == "date":
+                return whole[name].to_numpy("datetime64[us]")
+            return whole[name].to_numpy(object, na_value=None)
+
+        return self.data.selection.kept(f"said_vs_passed column {name}", whole, column)
+
+    def said_columns(self, *names: str) -> dict[str, np.ndarray]:
+        """Columns of :attr:`said_vs_passed` as numpy arrays, taken from the dataset's without the table.
+
+        For the figures, which read five columns of every row: a take of the whole table's
+        rows cost more than drawing them. Missing values are None; ``date`` is datetime64[us].
+        """
+        whole, keep = self._said
+        at = np.flatnonzero(keep)
+        return {name: self._said_column(whole, name)[at] for name in names}
 
     def _positions(self, name: str) -> tuple[pd.DataFrame, np.ndarray] | None:
         """The dataset-wide table the view's table ``name`` is taken from, and its rows' positions there.
 
-        None for tables worked out for the view itself (status intervals) or not worth it (sources).
+        None for tables worked out for the view itself (status intervals).
         """
         tables = self.data.tables
         if name == "events":
@@ -702,6 +760,8 @@ class View:
         if name == "said_vs_passed":
             whole, keep = self._said
             return whole, np.flatnonzero(keep)
+        if name == "sources":
+            return tables["sources"], self._source_positions
         return None
 
     def in_words(self, name: str, make: Callable[[pd.DataFrame], pd.DataFrame], part=slice(None)) -> pd.DataFrame:

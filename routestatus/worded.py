@@ -74,6 +74,7 @@ class Worded:
         self._lock = threading.Lock()  # each session reruns on its own thread
         self._all: pd.DataFrame | None = None  # every row's words, once the background wording is done
         self._preparing: threading.Thread | None = None
+        self._none: pd.DataFrame | None = None  # the words of no rows
         self._ahead = prepare and BLOCK < len(whole) <= PREPARED_MAX_ROWS
         if self._ahead:
             # Queued, not started: the page that first shows the table is drawn without the
@@ -126,7 +127,10 @@ class Worded:
         """The rows at ``positions`` (in that order) in words, with a fresh 0..n-1 index."""
         positions = np.asarray(positions, np.int64)
         if not len(positions):
-            return self._make(self._whole.iloc[:0]).reset_index(drop=True)
+            # No rows still has the table's columns; worded once (1 to 2 ms a call for the same frame).
+            if self._none is None:
+                self._none = self._make(self._whole.iloc[:0]).reset_index(drop=True)
+            return self._none.iloc[:0]
         whole = self._all
         if whole is not None:
             return _taken(whole, positions)

@@ -1,5 +1,6 @@
 """What was said against what passed, on the curated data, worked out straight from the CSV files."""
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -71,3 +72,79 @@ def test_the_statements_page_shows_the_differences_and_exports_the_table(tmp_pat
     from routestatus.snapshot import table_csv
 
     assert out.read_bytes() == table_csv(view, "said_vs_passed")
+
+
+def _voices_by_hand(statements, roads):
+    """Who spoke about each road, worked out statement by statement from the rows."""
+    out = []
+    for road in roads:
+        days: dict[str, list[dt.date]] = {}
+        for r in statements.itertuples():
+            if isinstance(r.route_ids, str) and road in r.route_ids.split(";") and isinstance(r.organisation, str):
+                days.setdefault(r.organisation, []).append(r.date.date())
+        for org in sorted(days):
+            said = sorted(days[org])
+            gaps = [(b - a).days for a, b in zip(said, said[1:], strict=False)]
+            at = gaps.index(max(gaps)) if gaps else None
+            out.append(
+                (road, org, len(said), said[0], said[-1], gaps[at] if gaps else None)
+                + ((said[at], said[at + 1]) if gaps else (None, None))
+            )
+    return out
+
+
+def _rows(voices):
+    nothing = lambda v: None if v is None or v != v else v  # noqa: E731  (NaN from a column of ints and None)
+    return [
+        (r.route_id, r.organisation, r.statements, r.first, r.last)
+        + tuple(nothing(getattr(r, c)) for c in ("longest_silence_days", "silence_from", "silence_to"))
+        for r in voices.itertuples()
+    ]
+
+
+def test_who_spoke_about_each_road_is_worked_out_as_by_hand(data, generated):
+    from routestatus.saidpassed import voices
+
+    for dataset in (data, generated):
+        intervals = build_intervals(dataset.tables["events"])
+        whole = View.default(dataset, intervals)
+        for start, end, roads in (
+            (whole.choice.start, whole.choice.end, ()),
+            (dt.date(2022, 12, 1), dt.date(2023, 9, 30), ("lachin",)),
+            (dt.date(2023, 1, 1), dt.date(2023, 12, 31), ("aghdam_askeran",)),
+        ):
+            choice = dataclasses.replace(whole.choice, start=start, end=end, roads=roads).fit(whole.options)
+            view = View(dataset, intervals, choice, whole.options)
+            expected = _voices_by_hand(view.statements, choice.shown_roads)
+            assert expected, "someone spoke in each view"
+            assert _rows(view.voices) == expected
+            # From the columns alone (no flags, no codes), the same table.
+            assert view.voices.equals(voices(view.statements, choice.shown_roads))
+
+
+def test_the_statements_chart_counts_the_same_from_the_datasets_flags_and_codes(data, generated):
+    from routestatus.figures import statements_chart
+
+    for dataset in (data, generated):
+        intervals = build_intervals(dataset.tables["events"])
+        whole = View.default(dataset, intervals)
+        for start, end in ((whole.choice.start, whole.choice.end), (dt.date(2023, 9, 1), dt.date(2023, 9, 20))):
+            choice = dataclasses.replace(whole.choice, start=start, end=end).fit(whole.options)
+            view = View(dataset, intervals, choice, whole.options)
+            span = (choice.start, choice.end)
+            chart = statements_chart(view.statements, span, view.roads_named, view.organisations)
+            assert chart.to_json() == statements_chart(view.statements, span).to_json()
+            counted = sum(sum(t.y) for t in chart.data)
+            named = view.statements["route_ids"].fillna("none").str.split(";").str.len()
+            assert counted == int(named[view.statements["organisation"].notna()].sum())
+
+
+def test_the_people_offered_are_those_who_spoke_in_the_range(generated):
+    intervals = build_intervals(generated.tables["events"])
+    whole = View.default(generated, intervals)
+    choice = dataclasses.replace(whole.choice, start=dt.date(2023, 1, 1), end=dt.date(2023, 3, 31))
+    view = View(generated, intervals, choice.fit(whole.options), whole.options)
+    rows = view.statements_in_range
+    assert 0 < len(rows) < len(generated.tables["statements"])
+    for column in ("organisation", "speaker"):
+        assert view.names_in_range(column) == sorted(set(rows[column].dropna()))

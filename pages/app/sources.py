@@ -1,8 +1,10 @@
+from functools import partial
+
 import streamlit as st
 
 from pages.app.widgets import paged_table, problems_panel
 from routestatus.codebook import status_definitions
-from routestatus.view import table_schema
+from routestatus.page_tables import sources_table
 
 view = st.session_state["view"]
 data = view.data
@@ -15,13 +17,12 @@ if problems_panel(data.report):
 st.caption(f"Data version {data.version}; content hash `{data.fingerprint[:16]}` of data/, geo/ and seeds/.")
 
 if view.choice is not None:
-    columns = table_schema(data, "sources").columns
-    st.subheader(f"Sources cited in the chosen view ({len(view.sources)})")
+    st.subheader(f"Sources cited in the chosen view ({view.count('sources')})")
     st.caption("Cited by the events and statements in range, by the events behind each status, or by the road courses.")
     paged_table(
         view,
         "sources",
-        lambda rows: rows[columns],
+        partial(sources_table, schema=data.schema),
         "sources",
         column_config={"url": st.column_config.LinkColumn("url")},
     )
