@@ -143,3 +143,17 @@ def test_codes_among_the_wanted_are_what_isin_gives():
     codes = rng.integers(-1, 6, 5000)  # -1: a missing value
     for wanted in ([], [0], [5], [1, 3], list(range(6))):
         np.testing.assert_array_equal(_among(codes, wanted, 6), np.isin(codes, wanted))
+
+
+def test_the_loaders_date_order_is_pandas_sort_with_missing_days_last_and_ties_kept(generated):
+    from routestatus.load import in_date_order
+
+    for name, date, key in (("events", "date_start", "event_id"), ("statements", "date", "statement_id")):
+        loaded = generated.tables[name]
+        assert in_date_order(loaded, date, key) is loaded  # in order already: no copy
+        for seed in range(3):
+            shuffled = loaded.sample(frac=1, random_state=seed)
+            shuffled.loc[shuffled.index[:7], date] = pd.NaT  # days that did not parse
+            shuffled.loc[shuffled.index[7:9], key] = shuffled[key].iloc[9]  # an id given three times
+            expected = shuffled.sort_values([date, key], ignore_index=True)
+            pd.testing.assert_frame_equal(in_date_order(shuffled, date, key), expected)
