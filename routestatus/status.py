@@ -103,9 +103,16 @@ def status_at(intervals: dict[str, list[Interval]], route_id: str, day: dt.date)
 
 
 def clip(intervals: list[Interval], lo: dt.date, hi: dt.date) -> list[Interval]:
-    """The intervals that overlap [lo, hi], cut to it."""
+    """The intervals that overlap [lo, hi], cut to it.
+
+    ``intervals`` are one road's, in date order and not overlapping (as :func:`build_intervals`
+    makes them): those that overlap the range are one run, found by binary search, where a
+    loop over every interval of the record cost each rerun up to 0.3 ms at 100,000 events.
+    """
+    first = bisect.bisect_left(intervals, lo, key=lambda iv: iv.end)
+    last = bisect.bisect_right(intervals, hi, key=lambda iv: iv.start)
     out = []
-    for iv in intervals:
+    for iv in intervals[first:last]:
         if iv.end >= lo and iv.start <= hi:
             out.append(
                 Interval(
@@ -120,24 +127,67 @@ def clip(intervals: list[Interval], lo: dt.date, hi: dt.date) -> list[Interval]:
     return out
 
 
+class DayTotals:
+    """Each road's running totals of days in each status over its intervals, made once per set of intervals.
+
+    The days of any range are then the difference of two totals, less the parts of the two
+    intervals at its ends that lie outside it: a handful of steps, where adding up every
+    interval of the record cost each rerun of the Map and the Timeline 1 ms at 100,000 events.
+    Each road's intervals are in date order and do not overlap, as :func:`build_intervals` makes them.
+    """
+
+    def __init__(self, intervals: dict[str, list[Interval]], statuses: tuple[str, ...]) -> None:
+        self.statuses = tuple(statuses)
+        column = {s: i for i, s in enumerate(self.statuses)}
+        self._roads = {}
+        for road, ivs in intervals.items():
+            # A status not among ``statuses`` is counted in one more column: covered, but not shown.
+            columns = [column.get(iv.status, len(self.statuses)) for iv in ivs]
+            days = np.zeros((len(ivs) + 1, len(self.statuses) + 1), np.int64)
+            days[np.arange(1, len(ivs) + 1), columns] = [(iv.end - iv.start).days + 1 for iv in ivs]
+            self._roads[road] = ([iv.start for iv in ivs], [iv.end for iv in ivs], columns, np.cumsum(days, axis=0))
+
+    def counts(self, road: str, lo: dt.date, hi: dt.date) -> np.ndarray:
+        """Days of ``road`` in each status of ``statuses`` within [lo, hi], then the days in any other status."""
+        if road not in self._roads:
+            return np.zeros(len(self.statuses) + 1, np.int64)
+        starts, ends, columns, totals = self._roads[road]
+        first, last = bisect.bisect_left(ends, lo), bisect.bisect_right(starts, hi)
+        if first >= last:
+            return np.zeros(len(self.statuses) + 1, np.int64)
+        out = totals[last] - totals[first]
+        if starts[first] < lo:
+            out[columns[first]] -= (lo - starts[first]).days
+        if ends[last - 1] > hi:
+            out[columns[last - 1]] -= (ends[last - 1] - hi).days
+        return out
+
+
 def days_in_status(
     intervals: dict[str, list[Interval]],
     lo: dt.date,
     hi: dt.date,
     statuses: tuple[str, ...],
     roads: tuple[str, ...] = ROADS,
+    totals: DayTotals | None = None,
 ) -> pd.DataFrame:
     """Days each road spent in each status within [lo, hi] (inclusive).
 
     Result: one row per road of ``roads``, one column per status (in ``statuses`` order),
-    integers. Days outside the record count as ``unknown``.
+    integers. Days outside the record count as ``unknown``. ``totals``, the
+    :class:`DayTotals` of ``intervals`` and ``statuses``, counts them in a few steps.
     """
     rows = []
     for road in roads:
-        counts = dict.fromkeys(statuses, 0)
-        for iv in intervals.get(road, []):
-            counts[iv.status] = counts.get(iv.status, 0) + iv.days(lo, hi)
-        covered = sum(counts.values())
+        if totals is not None and totals.statuses == tuple(statuses):
+            found = totals.counts(road, lo, hi)
+            counts = dict(zip(statuses, found[:-1].tolist(), strict=True))
+            covered = int(found.sum())
+        else:
+            counts = dict.fromkeys(statuses, 0)
+            for iv in intervals.get(road, []):
+                counts[iv.status] = counts.get(iv.status, 0) + iv.days(lo, hi)
+            covered = sum(counts.values())
         counts[UNKNOWN] += (hi - lo).days + 1 - covered
         rows.append([counts[s] for s in statuses])
     # One block from plain lists: a frame from a dict of dicts, then its columns picked, cost

@@ -36,6 +36,7 @@ from routestatus.selection import rows_of
 from routestatus.status import (
     ROADS,
     UNKNOWN,
+    DayTotals,
     Interval,
     clip,
     days_in_status,
@@ -662,9 +663,10 @@ class View:
     @cached_property
     def days(self) -> pd.DataFrame:
         """Days each shown road spent in each status within the range (rows: roads; columns: statuses)."""
-        c = self.choice
+        c, intervals = self.choice, self.intervals
         statuses = self.data.schema.enum("events", "status_after")
-        return days_in_status(self.intervals, c.start, c.end, statuses, c.shown_roads)
+        totals = self.data.selection.kept("day totals", intervals, lambda: DayTotals(intervals, statuses))
+        return days_in_status(intervals, c.start, c.end, statuses, c.shown_roads, totals)
 
     @cached_property
     def passage(self) -> pd.DataFrame:

@@ -115,3 +115,35 @@ def test_month_precision_keeps_its_precision():
     )
     iv = status_at(ivs, "aghdam_askeran", D("2022-06-20"))
     assert (iv.status, iv.precision, iv.start) == ("closed", "month", D("2022-06-01"))
+
+
+def _clipped_by_hand(intervals, lo, hi):
+    return [(iv.status, max(iv.start, lo), min(iv.end, hi)) for iv in intervals if iv.end >= lo and iv.start <= hi]
+
+
+def test_running_totals_and_the_binary_search_count_as_a_loop_over_every_interval(curated, generated):
+    import random
+
+    from routestatus.status import DayTotals, clip
+
+    many = build_intervals(generated.tables["events"])
+    rng = random.Random(16)
+    for intervals in (curated, many):
+        # "open" left out of the statuses shown: its days are covered (not unknown), not counted.
+        shown = tuple(s for s in STATUSES if s != "open")
+        totals = DayTotals(intervals, STATUSES)
+        lo, hi = (
+            min(iv.start for r in intervals.values() for iv in r),
+            max(iv.end for r in intervals.values() for iv in r),
+        )
+        span = (hi - lo).days
+        for _ in range(200):
+            a = lo + dt.timedelta(days=rng.randrange(-30, span + 30))
+            b = a + dt.timedelta(days=rng.choice((0, 1, 6, 40, 400, span)))
+            loop = days_in_status(intervals, a, b, STATUSES)
+            pd.testing.assert_frame_equal(days_in_status(intervals, a, b, STATUSES, totals=totals), loop)
+            partial = days_in_status(intervals, a, b, shown, totals=DayTotals(intervals, shown))
+            pd.testing.assert_frame_equal(partial, days_in_status(intervals, a, b, shown))
+            for road in intervals:
+                cut = [(iv.status, iv.start, iv.end) for iv in clip(intervals[road], a, b)]
+                assert cut == _clipped_by_hand(intervals[road], a, b)
