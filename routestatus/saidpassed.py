@@ -116,6 +116,18 @@ def said_vs_passed(
     return out
 
 
+VOICE_COLUMNS = (
+    "route_id",
+    "organisation",
+    "statements",
+    "first",
+    "last",
+    "longest_silence_days",
+    "silence_from",
+    "silence_to",
+)
+
+
 def voices(
     statements: pd.DataFrame,
     roads: Sequence[str],
@@ -142,6 +154,7 @@ def voices(
     rank = np.empty(len(names), np.int64)
     rank[np.argsort(names)] = np.arange(len(names))
     by_name = names[np.argsort(names)]
+    parts = []
     for road in roads:
         if named is None:
             flags = statements["route_ids"].str.contains(f"(?:^|;){re.escape(road)}(?:;|$)", regex=True, na=False)
@@ -152,26 +165,35 @@ def voices(
         org, days = rank[codes[on]], days_all[on]
         order = np.lexsort((days, org))
         org, days = org[order], days[order]
-        if not len(org):
-            continue
+        if len(org):
+            parts.append((road, org, days))
+    if not parts:
+        return pd.DataFrame(rows)
+    columns: dict[str, list] = {name: [] for name in VOICE_COLUMNS}
+    for road, org, days in parts:
         starts = np.flatnonzero(np.r_[True, org[1:] != org[:-1]])
         ends = np.r_[starts[1:], len(org)]
+        # The longest gap of each run of two or more, and where the first of the longest starts.
         gaps = np.diff(days)
-        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-            at = a + int(np.argmax(gaps[a : b - 1])) if b - a > 1 else None  # the first of the longest
-            rows.append(
-                {
-                    "route_id": road,
-                    "organisation": by_name[org[a]],
-                    "statements": b - a,
-                    "first": _date(days[a]),
-                    "last": _date(days[b - 1]),
-                    "longest_silence_days": int(gaps[at]) if at is not None else None,
-                    "silence_from": _date(days[at]) if at is not None else None,
-                    "silence_to": _date(days[at + 1]) if at is not None else None,
-                }
-            )
-    return pd.DataFrame(rows)
+        run = np.repeat(np.arange(len(starts)), ends - starts)[:-1]  # the run each gap starts in
+        inside = run == np.repeat(np.arange(len(starts)), ends - starts)[1:]  # and ends in
+        longest = np.full(len(starts), -1, np.int64)
+        np.maximum.at(longest, run[inside], gaps[inside])
+        hit = np.flatnonzero(inside & (gaps == longest[run]))
+        first_hit = np.full(len(starts), -1, np.int64)
+        found_runs, at_first = np.unique(run[hit], return_index=True)
+        first_hit[found_runs] = hit[at_first]
+        dates = days.astype("datetime64[D]").astype(object)  # datetime.date, each
+        silent = first_hit >= 0
+        columns["route_id"] += [road] * len(starts)
+        columns["organisation"] += by_name[org[starts]].tolist()
+        columns["statements"] += (ends - starts).tolist()
+        columns["first"] += dates[starts].tolist()
+        columns["last"] += dates[ends - 1].tolist()
+        columns["longest_silence_days"] += [g if s else None for g, s in zip(longest.tolist(), silent, strict=True)]
+        columns["silence_from"] += [dates[h] if h >= 0 else None for h in first_hit.tolist()]
+        columns["silence_to"] += [dates[h + 1] if h >= 0 else None for h in first_hit.tolist()]
+    return pd.DataFrame(columns)
 
 
 def _date(day: np.int64) -> dt.date:

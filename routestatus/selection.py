@@ -94,12 +94,18 @@ class _Rows:
 
 
 def rows_of(frame: pd.DataFrame, keep: np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """The rows of ``frame`` where the mask ``keep`` holds (of ``columns`` only, if given).
+    """The rows of ``frame`` where the mask ``keep`` holds (of ``columns`` only, if given); see :func:`rows_at`."""
+    return rows_at(frame, np.flatnonzero(keep), columns)
+
+
+def rows_at(frame: pd.DataFrame, where: np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The rows of ``frame`` at the ascending positions ``where`` (of ``columns`` only, if given).
 
     A slice (no copy) when they are one run, else a take; rows and columns in one ``iloc``.
+    The columns are found one by one in the index's own table (``get_indexer`` builds one
+    for each call: 0.4 ms, more than taking a few hundred rows).
     """
-    where = np.flatnonzero(keep)
-    cols = slice(None) if columns is None else frame.columns.get_indexer(list(columns))
+    cols = slice(None) if columns is None else [frame.columns.get_loc(c) for c in columns]
     if len(where) and where[-1] - where[0] + 1 == len(where):
         return frame.iloc[int(where[0]) : int(where[-1]) + 1, cols]
     return frame.iloc[where, cols]

@@ -32,7 +32,7 @@ from routestatus.load import Dataset
 from routestatus.saidpassed import said_vs_passed, voices
 from routestatus.schema import Field, Schema, Table
 from routestatus.search import MAX_WORDS, Query, fold, parse_query
-from routestatus.selection import rows_of
+from routestatus.selection import rows_at, rows_of
 from routestatus.status import (
     ROADS,
     UNKNOWN,
@@ -559,6 +559,16 @@ class View:
             return pd.DataFrame(index=pd.Index(self._event_positions))
         return rows_of(self.data.tables["events"], self._event_keep, columns)
 
+    def statements_with(self, *columns: str) -> pd.DataFrame:
+        """:attr:`statements` with only ``columns`` (their index labels as in the statements table).
+
+        For a page that reads a column or two of every statement in view: the whole rows
+        (quotes and all) cost 1.6 ms a rerun at 100,000 events, their dates 0.3 ms.
+        """
+        if "statements" in self.__dict__:  # already taken whole in this rerun
+            return self.statements[list(columns)]
+        return rows_at(self.data.tables["statements"], self._statement_positions, columns)
+
     def count(self, name: str) -> int:
         """The number of rows of the view's table ``name``, without taking them where positions tell."""
         if name == "events":
@@ -567,6 +577,8 @@ class View:
             return len(self._statement_positions)
         if name == "sources":
             return len(self._source_positions)
+        if name == "said_vs_passed":
+            return int(np.count_nonzero(self._said[1]))
         return len(getattr(self, name))
 
     @cached_property
@@ -682,7 +694,8 @@ class View:
 
         See :func:`routestatus.saidpassed.voices`.
         """
-        return voices(self.statements, self.choice.shown_roads, self.roads_named, self.organisations)
+        dated = self.statements_with("date")  # the roads and organisations are the dataset's flags and codes
+        return voices(dated, self.choice.shown_roads, self.roads_named, self.organisations)
 
     @cached_property
     def organisations(self) -> tuple[np.ndarray, np.ndarray]:

@@ -25,14 +25,16 @@ orgs = sorted(set(view.names_in_range("organisation")) | set(choice.organisation
 speakers = sorted(set(view.names_in_range("speaker")) | set(choice.speakers))
 left.multiselect("Organisation", orgs, placeholder="Every organisation", **bound("st_orgs"))
 right.multiselect("Speaker", speakers, placeholder="Every speaker", **bound("st_speakers"))
-chosen = view.statements
-st.metric("Statements in view", len(chosen))
-if chosen.empty:
+shown = view.count("statements")
+st.metric("Statements in view", shown)
+if not shown:
     st.info("No statement in this range matches the filters. Widen the date range or clear the filters.")
     st.stop()
 
+# The chart reads the statements' days alone; their roads and organisations are the dataset's flags and codes.
+dated = view.statements_with("date", "date_precision")
 st.plotly_chart(
-    statements_chart(chosen, (choice.start, choice.end), view.roads_named, view.organisations),
+    statements_chart(dated, (choice.start, choice.end), view.roads_named, view.organisations),
     key="statements_chart",
     config={"displaylogo": False},
 )
@@ -52,8 +54,8 @@ listed = view.in_words("statements", lines, slice(PASSAGES_SHOWN))
 for statement_id, text, details in zip(listed["statement_id"], listed["line"], listed["details"], strict=True):
     with st.expander(text, key=f"statement_{statement_id}"):
         st.markdown(details)
-if len(chosen) > PASSAGES_SHOWN:
-    st.caption(f"The first {PASSAGES_SHOWN} of {len(chosen):,} statements; all are in the table below.")
+if shown > PASSAGES_SHOWN:
+    st.caption(f"The first {PASSAGES_SHOWN} of {shown:,} statements; all are in the table below.")
 st.subheader("Table")
 paged_table(
     view,
