@@ -113,14 +113,14 @@ class Worded:
         return self._all is not None
 
     def whole_rows(self, positions: np.ndarray) -> pd.DataFrame | None:
-        """:meth:`rows` once the whole table is worded; None until then (nothing is worded here).
+        """:meth:`rows` once the whole table is worded (or it is one block); None until then (nothing is worded here).
 
         For words needed at rows scattered over the table (the latest events of each of the
         map's marks), where wording the block of each would word most of the table at once.
         """
-        whole = self._all
-        if whole is None:
-            return None
+        if self._all is None:
+            # A table of one block is never worded ahead: the block, worded once and kept, is all of it.
+            return self.rows(positions) if len(self._whole) <= BLOCK else None
         return self.rows(positions)
 
     def rows(self, positions: np.ndarray) -> pd.DataFrame:

@@ -211,3 +211,18 @@ def test_a_process_that_ends_while_words_are_made_waits_for_them_and_exits_clean
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_table_of_one_block_gives_its_rows_at_once_and_words_them_once():
+    from routestatus.worded import BLOCK
+
+    calls = []
+
+    def make(rows):
+        calls.append(len(rows))
+        return pd.DataFrame({"n": rows["n"].to_numpy()})
+
+    kept = Worded(pd.DataFrame({"n": range(BLOCK)}), make)
+    assert kept.whole_rows(np.array([5, 2]))["n"].tolist() == [5, 2]
+    assert kept.whole_rows(np.array([BLOCK - 1]))["n"].tolist() == [BLOCK - 1]
+    assert calls == [BLOCK]  # the one block, worded once
