@@ -451,59 +451,72 @@ def access_map(
 
 def _place_traces(layers: MapLayers, language: str, active: frozenset[str]) -> list[dict]:
     """The towns and villages, then the sites by kind, black where ``active``, labelled in ``language``."""
+    # Everything but which sites are active is made once per language: a new range's day
+    # often has a new set of active sites, and making the traces anew cost 6-7 ms.
+    settled, kinds = _kept(layers, ("place parts", language), lambda: _place_parts(layers, language))
+    traces = [settled]
+    for base, ids, hovers in kinds:
+        on = [p in active for p in ids]
+        site = dict(base)
+        # Grey, not black, says "not active"; the hover says it in words.
+        site["marker"] = {**base["marker"], "color": ["#000000" if a else "#9A9A9A" for a in on]}
+        site["hovertext"] = [
+            h + ("<br><b>active on this day</b>" if a else "<br>not active on this day")
+            for h, a in zip(hovers, on, strict=True)
+        ]
+        site["meta"] = {**base["meta"], "active": [p for p, a in zip(ids, on, strict=True) if a]}
+        traces.append(site)
+    return traces
+
+
+def _place_parts(layers: MapLayers, language: str) -> tuple[dict, list[tuple[dict, list[str], list[str]]]]:
+    """The towns' trace, and per kind of site its trace with no site active, its place ids and its hovers."""
     column = NAME_LANGUAGES.get(language, "name_en")
-    traces = []
     places = layers.places
     settled = places[places["kind"].isin(SETTLEMENTS)]
-    traces.append(
-        trace(
-            "scattergeo",
-            lon=settled["lon"],
-            lat=settled["lat"],
-            mode="markers+text",
-            marker={"size": 7, "color": "#333333", "symbol": [KIND_SYMBOLS[k] for k in settled["kind"]]},
-            text=[plot_text(short_name(n)) for n in settled[column]],
-            textposition="top right",
-            textfont={"size": 12, "color": "#222222"},
-            name="Towns and villages",
-            hovertext=settled["hover"],
-            hoverinfo="text",
-            customdata=settled["place_id"],
-            meta={"kind": "places", "language": language},
-        )
+    towns = trace(
+        "scattergeo",
+        lon=settled["lon"],
+        lat=settled["lat"],
+        mode="markers+text",
+        marker={"size": 7, "color": "#333333", "symbol": [KIND_SYMBOLS[k] for k in settled["kind"]]},
+        text=[plot_text(short_name(n)) for n in settled[column]],
+        textposition="top right",
+        textfont={"size": 12, "color": "#222222"},
+        name="Towns and villages",
+        hovertext=settled["hover"],
+        hoverinfo="text",
+        customdata=settled["place_id"],
+        meta={"kind": "places", "language": language},
     )
+    kinds = []
     sites = places[~places["kind"].isin(SETTLEMENTS)]
     for kind, part in sites.groupby("kind", sort=True):
-        on = part["place_id"].isin(active)
-        traces.append(
-            trace(
-                "scattergeo",
-                lon=part["lon"],
-                lat=part["lat"],
-                mode="markers+text",
-                marker={
-                    "symbol": KIND_SYMBOLS.get(kind, "circle"),
-                    "size": 13,
-                    "color": ["#000000" if a else "#9A9A9A" for a in on],
-                    "line": {"width": 1.5, "color": "#000000"},
-                },
-                # Grey, not black, says "not active"; the hover says it in words.
-                text=[plot_text(site_label(n, settled[column])) for n in part[column]],
-                textposition=KIND_TEXT_POSITION.get(kind, SITE_TEXT_POSITION),
-                textfont={"size": 12, "color": "#000000"},
-                name=KIND_WORDS.get(kind, str(kind).replace("_", " ").capitalize()),
-                hovertext=[
-                    h + ("<br><b>active on this day</b>" if a else "<br>not active on this day")
-                    for h, a in zip(part["hover"], on, strict=True)
-                ],
-                hoverinfo="text",
-                customdata=part["place_id"],
-                legendgroup="sites",
-                legendgrouptitle={"text": "Sites (black: active on the day)"},
-                meta={"kind": "sites", "site_kind": kind, "active": list(part.loc[on, "place_id"])},
-            )
+        hovers = part["hover"].tolist()
+        base = trace(
+            "scattergeo",
+            lon=part["lon"],
+            lat=part["lat"],
+            mode="markers+text",
+            marker={
+                "symbol": KIND_SYMBOLS.get(kind, "circle"),
+                "size": 13,
+                "color": [],  # filled in per day (_place_traces)
+                "line": {"width": 1.5, "color": "#000000"},
+            },
+            text=[plot_text(site_label(n, settled[column])) for n in part[column]],
+            textposition=KIND_TEXT_POSITION.get(kind, SITE_TEXT_POSITION),
+            textfont={"size": 12, "color": "#000000"},
+            name=KIND_WORDS.get(kind, str(kind).replace("_", " ").capitalize()),
+            hovertext=list(hovers),  # filled in per day
+            hoverinfo="text",
+            customdata=part["place_id"],
+            legendgroup="sites",
+            legendgrouptitle={"text": "Sites (black: active on the day)"},
+            meta={"kind": "sites", "site_kind": kind, "active": []},
         )
-    return traces
+        kinds.append((base, part["place_id"].tolist(), hovers))
+    return towns, kinds
 
 
 def _base_traces(layers: MapLayers) -> list[dict]:
