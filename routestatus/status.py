@@ -113,17 +113,10 @@ def clip(intervals: list[Interval], lo: dt.date, hi: dt.date) -> list[Interval]:
     last = bisect.bisect_right(intervals, hi, key=lambda iv: iv.start)
     out = []
     for iv in intervals[first:last]:
-        if iv.end >= lo and iv.start <= hi:
-            out.append(
-                Interval(
-                    iv.route_id,
-                    iv.status,
-                    max(iv.start, lo),
-                    min(iv.end, hi),
-                    iv.precision,
-                    iv.evidence,
-                )
-            )
+        if iv.start >= lo and iv.end <= hi:
+            out.append(iv)  # inside the range: the interval itself (it is frozen), not a copy
+        elif iv.end >= lo and iv.start <= hi:
+            out.append(Interval(iv.route_id, iv.status, max(iv.start, lo), min(iv.end, hi), iv.precision, iv.evidence))
     return out
 
 
