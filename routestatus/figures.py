@@ -170,10 +170,11 @@ def mark_columns(
     # Each type's words once, not once per event named in a hover.
     lowered = [type_label(n).lower() if n is not None else "" for n in names]
     days = starts
-    if unit == "week":
-        # Back to the Monday: 1970-01-01, day 0, was a Thursday (day_of_week 3).
-        whole = days.astype("datetime64[D]")
-        days = (whole - ((whole.astype(np.int64) + 3) % 7)).astype("datetime64[us]")
+    if unit == "week" and by_position is not None:  # each event's Monday, made once per dataset
+        mondays = by_position.kept("start_weeks", texts, lambda: _monday(whole))
+        days = mondays[events.index.to_numpy()]
+    elif unit == "week":
+        days = _monday(days)
     early = np.zeros(len(days), dtype=bool)
     if since is not None:
         # Moving the early ones up to the first day keeps the rows in date order, so runs stay runs.
@@ -187,7 +188,8 @@ def mark_columns(
         if len(mine):
             lanes.append(lane)
             rows.append(mine)
-            bounds.append(np.flatnonzero(np.r_[True, days[mine][1:] != days[mine][:-1]]))
+            on = days[mine]
+            bounds.append(np.flatnonzero(np.r_[True, on[1:] != on[:-1]]))
     if not lanes:
         return None, unit
     # Every run of every lane laid end to end: the marks' columns come from whole-array
@@ -215,16 +217,21 @@ def mark_columns(
         kept = by_position.kept("hover_lines", texts, partial(_HoverLines, texts))
         worded = kept.of(events.index.to_numpy()[lone].tolist())
     lines = iter(worded)
-    shown_rows = [
-        order[h : h + min(c, HOVER_EVENTS)] for h, c in zip(heads.tolist(), counts.tolist(), strict=True) if c > 1
-    ]
-    named = np.concatenate(shown_rows) if shown_rows else np.zeros(0, np.int64)
+    # The first HOVER_EVENTS rows of each mark of several, laid end to end: each mark's head,
+    # repeated, plus 0, 1, ... within it.
+    several = counts > 1
+    written = np.minimum(counts[several], HOVER_EVENTS)
+    within = np.arange(int(written.sum())) - np.repeat(np.cumsum(written) - written, written)
+    named = order[np.repeat(heads[several], written) + within]
+    # Each named event as "id (type)"; a mark then joins its run of them. With the dataset's
+    # codes, every event's words are made once per dataset and taken (reading the ids and
+    # wording them was a third of the marks' time at 100,000 events).
     if by_position is not None:
-        ids = texts["event_id"].iloc[events.index[named]].tolist()
+        every = by_position.kept("mark_words", texts, lambda: _named_words(texts, by_position))
+        named_words = every[events.index.to_numpy()[named]].tolist()
     else:
         ids = events["event_id"].iloc[named].tolist()
-    # Each named event as "id (type)", in one pass; a mark then joins its run of them.
-    named_words = [f"{i} ({lowered[c]})" for i, c in zip(ids, type_codes[named].tolist(), strict=True)]
+        named_words = [f"{i} ({lowered[c]})" for i, c in zip(ids, type_codes[named].tolist(), strict=True)]
     at = 0
     hover = []
     for n, kind, label, was_early in zip(counts.tolist(), kinds, labels, late.tolist(), strict=True):
@@ -248,6 +255,20 @@ def mark_columns(
         "hover": hover,
     }
     return marks, unit
+
+
+def _monday(days: np.ndarray) -> np.ndarray:
+    """Each day's Monday (datetime64[us]): 1970-01-01, day 0, was a Thursday (day_of_week 3)."""
+    whole = days.astype("datetime64[D]")
+    return (whole - ((whole.astype(np.int64) + 3) % 7)).astype("datetime64[us]")
+
+
+def _named_words(texts: pd.DataFrame, selection) -> np.ndarray:
+    """Every event of the table as a mark of several events names it, ``id (type)``, as an object array."""
+    codes, names = selection.event_codes("event_type", np.arange(len(texts)))
+    lowered = [*(type_label(n).lower() for n in names), ""]  # code -1 (no type) reads as ""
+    ids = texts["event_id"].tolist()
+    return np.array([f"{i} ({lowered[c]})" for i, c in zip(ids, codes.tolist(), strict=True)], dtype=object)
 
 
 LABEL_INK = "#000000"  # band labels: black, which contrasts with every status colour (tests/test_analyst.py)
