@@ -23,6 +23,7 @@ from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from routestatus.exportcolumns import EXPORT_FIELDS, export_columns
 from routestatus.filters import filter_people
@@ -779,7 +780,9 @@ class View:
             return tables["sources"], self._source_positions
         return None
 
-    def in_words(self, name: str, make: Callable[[pd.DataFrame], pd.DataFrame], part=slice(None)) -> pd.DataFrame:
+    def in_words(
+        self, name: str, make: Callable[[pd.DataFrame], pd.DataFrame], part=slice(None), arrow: bool = False
+    ) -> pd.DataFrame | pa.Table:
         """``make`` of the rows ``part`` (a slice, mask or positions) of the view's table ``name``.
 
         With ``make`` a :func:`functools.partial` of a function that words each row on its
@@ -788,6 +791,8 @@ class View:
         identity), so a rerun over rows worded before only takes them; without a search among
         the arguments, the whole table is also worded once in the background, so any later
         page is a take. Any other ``make``, and tables worked out per view, are called on the rows.
+        With ``arrow``, the rows come as an Arrow table where the words are kept in one
+        (:meth:`routestatus.worded.Worded.arrow_rows`), else as a frame.
         """
         located = self._positions(name)
         if located is None or not isinstance(make, partial):
@@ -799,7 +804,12 @@ class View:
         # again), and are kept apart from the words without one, which a new search leaves in place.
         ahead = not any(isinstance(b, Query) for b in basis)
         kind += "" if ahead else ":searched"
-        return self.data.selection.kept(kind, basis, lambda: Worded(whole, make, prepare=ahead)).rows(positions[part])
+        worded = self.data.selection.kept(kind, basis, lambda: Worded(whole, make, prepare=ahead))
+        if arrow:
+            table = worded.arrow_rows(positions[part])
+            if table is not None:
+                return table
+        return worded.rows(positions[part])
 
     def table(self, name: str) -> pd.DataFrame:
         """One export table (``events``, ``statements``, ``sources``, ``status_intervals``) in its declared columns.

@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 BLOCK = 128  # rows per kept block: a page of 500 rows words at most 2 blocks' worth more
 KEPT_BLOCKS = 512  # per table: 65,536 rows
@@ -75,6 +76,7 @@ class Worded:
         self._all: pd.DataFrame | None = None  # every row's words, once the background wording is done
         self._preparing: threading.Thread | None = None
         self._none: pd.DataFrame | None = None  # the words of no rows
+        self._arrow: pa.Table | None = None  # every row's words in Arrow (once worded whole, or of one block)
         self._ahead = prepare and BLOCK < len(whole) <= PREPARED_MAX_ROWS
         if self._ahead:
             # Queued, not started: the page that first shows the table is drawn without the
@@ -99,8 +101,12 @@ class Worded:
         except Exception:  # noqa: BLE001  (the pages word by block as before, and say any error there)
             return
         words.index = pd.RangeIndex(len(words))
+        try:
+            arrow = _as_arrow(words)
+        except (pa.ArrowException, TypeError, ValueError):  # a column Arrow cannot hold: frames only
+            arrow = None
         with self._lock:
-            self._all = words
+            self._all, self._arrow = words, arrow
             self._blocks.clear()  # every row is in the whole now
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -122,6 +128,27 @@ class Worded:
             # A table of one block is never worded ahead: the block, worded once and kept, is all of it.
             return self.rows(positions) if len(self._whole) <= BLOCK else None
         return self.rows(positions)
+
+    def arrow_rows(self, positions: np.ndarray) -> pa.Table | None:
+        """:meth:`rows` as an Arrow table, once the whole table is worded (or it is one block); else None.
+
+        The same columns and values as :meth:`rows` gives, as ``st.dataframe`` would convert
+        them (no index: the pages hide it).
+        """
+        table = self._arrow
+        if table is None:
+            if self._all is not None or len(self._whole) > BLOCK:
+                return None  # worded whole without Arrow, or not yet
+            try:
+                table = _as_arrow(self.rows(np.arange(len(self._whole))))  # the one block, kept
+            except (pa.ArrowException, TypeError, ValueError):
+                return None
+            with self._lock:
+                self._arrow = table
+        at = np.asarray(positions, np.int64)
+        if len(at) and at[-1] - at[0] + 1 == len(at) and (len(at) < 2 or bool((np.diff(at) == 1).all())):
+            return table.slice(int(at[0]), len(at))  # one run of rows: no copy
+        return table.take(at)
 
     def rows(self, positions: np.ndarray) -> pd.DataFrame:
         """The rows at ``positions`` (in that order) in words, with a fresh 0..n-1 index."""
@@ -177,6 +204,11 @@ class Worded:
             self._blocks[b] = block
             first += k
         return worded
+
+
+def _as_arrow(words: pd.DataFrame) -> pa.Table:
+    """Words as the Arrow table ``st.dataframe`` makes of them, without the index."""
+    return pa.Table.from_pandas(words, preserve_index=False)
 
 
 def _taken(frame: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:

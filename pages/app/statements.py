@@ -93,7 +93,7 @@ st.subheader(f"Where the claim and the recorded status differ ({differs.sum()})"
 if not differs.any():
     st.info("In this view no claim about what passes differs from the recorded status of its day.")
 else:
-    differing = view.in_words("said_vs_passed", partial(said_table, sources=sources), differs)
+    differing = view.in_words("said_vs_passed", partial(said_table, sources=sources), differs, arrow=True)
     st.dataframe(differing, hide_index=True, key="said_differs", column_config=LINKS)
 st.subheader("Who spoke about each road")
 st.caption("Per organisation and road, in this view: the first and last statement and the longest silence between two.")

@@ -76,8 +76,11 @@ def paged_table(view, table: str, make_view, key: str, column_config=None) -> No
         st.caption(
             f"Rows {first + 1:,}–{min(first + PAGE_ROWS, total):,} of {total:,}; the download holds all {total:,}."
         )
+    # Without a search, as an Arrow table where the words are kept in one: st.dataframe sends
+    # that as it is, where it converts a frame (a search marks cells, which takes a frame).
+    rows = view.in_words(table, make_view, part, arrow=not view.search.active)
     st.dataframe(
-        marked(view.in_words(table, make_view, part), view),
+        marked(rows, view) if isinstance(rows, pd.DataFrame) else rows,
         hide_index=True,
         column_config=column_config,
         key=f"{key}_table",
