@@ -10,6 +10,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_dates, type_label
 from routestatus.schema import Schema
@@ -268,23 +269,56 @@ def _iso_days(values: pd.Series) -> pd.Series:
     return pd.Series(text, index=values.index, dtype="str")
 
 
+def _interval_words(status: pd.DataFrame) -> dict[str, list]:
+    """The words of :func:`intervals_table`, column by column, as plain lists (missing: None)."""
+    days = {c: status[c].to_numpy("datetime64[D]") for c in ("date_from", "date_to")}
+    text = {}
+    for c, values in days.items():
+        words = np.datetime_as_string(values, unit="D").astype(object)
+        words[np.isnat(values)] = None
+        text[c] = words.tolist()
+    return {
+        "road": [ROAD_LABELS.get(r) for r in status["route_id"].tolist()],
+        "status": [STATUS_LABELS.get(s) for s in status["status"].tolist()],
+        "from": text["date_from"],
+        "to": text["date_to"],
+        "days": status["days"].tolist(),
+        "start_precision": status["start_precision"].tolist(),
+        "evidence": [e if isinstance(e, str) else "" for e in status["evidence_event_ids"].tolist()],
+    }
+
+
+def _none(values: list) -> list:
+    """Missing values (pandas' NA) as None, as Arrow reads them from a list."""
+    return [None if v is pd.NA else v for v in values]
+
+
 def intervals_table(status: pd.DataFrame) -> pd.DataFrame:
     """The snapshot's status intervals (see ``View.status_intervals``) with road and status in words."""
-    # From plain lists and arrays, not Series.map or Series: a handful of rows, on every rerun
-    # of the Timeline, where each Series and fillna cost more than the rows (1.2 to 0.8 ms).
-    evidence = [e if isinstance(e, str) else "" for e in status["evidence_event_ids"].tolist()]
+    # From plain lists, not Series.map or Series: a handful of rows, on every rerun of the
+    # Timeline, where each Series and fillna cost more than the rows (1.2 to 0.8 ms).
+    words = _interval_words(status)
+    dtypes = {"days": status["days"].dtype, "start_precision": status["start_precision"].dtype}
+    dtypes["evidence"] = status["evidence_event_ids"].dtype
     return pd.DataFrame(
-        {
-            "road": pd.array([ROAD_LABELS.get(r) for r in status["route_id"].tolist()], dtype="str"),
-            "status": pd.array([STATUS_LABELS.get(s) for s in status["status"].tolist()], dtype="str"),
-            "from": _iso_days(status["date_from"]).array,
-            "to": _iso_days(status["date_to"]).array,
-            "days": status["days"].array,
-            "start_precision": status["start_precision"].array,
-            "evidence": pd.array(evidence, dtype=status["evidence_event_ids"].dtype),
-        },
-        index=status.index,
+        {name: pd.array(values, dtype=dtypes.get(name, "str")) for name, values in words.items()}, index=status.index
     )
+
+
+INTERVAL_SCHEMA = pa.schema(
+    [(name, pa.large_string()) for name in ("road", "status", "from", "to")]
+    + [("days", pa.int64()), ("start_precision", pa.large_string()), ("evidence", pa.large_string())]
+)
+
+
+def intervals_arrow(status: pd.DataFrame) -> pa.Table:
+    """:func:`intervals_table` as the Arrow table ``st.dataframe`` would make of it (no index), made from the lists.
+
+    The Timeline hands this to ``st.dataframe``: building the frame, then Streamlit's
+    conversion of it, cost more than the rows.
+    """
+    words = _interval_words(status)
+    return pa.table({name: _none(values) for name, values in words.items()}, schema=INTERVAL_SCHEMA)
 
 
 def sources_table(sources: pd.DataFrame, schema: Schema) -> pd.DataFrame:

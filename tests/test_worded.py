@@ -12,6 +12,7 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from routestatus import worded
@@ -174,7 +175,7 @@ def test_blocks_are_dropped_past_the_limit_and_worded_in_one_call(monkeypatch):
 @pytest.mark.parametrize("which", ["curated", "generated"])
 def test_the_intervals_table_words_roads_statuses_and_days(which, data, generated):
     from routestatus.labels import ROAD_LABELS, STATUS_LABELS
-    from routestatus.page_tables import intervals_table
+    from routestatus.page_tables import intervals_arrow, intervals_table
 
     dataset = data if which == "curated" else generated
     for _, view in _views(dataset, 25, seed=4):
@@ -193,6 +194,9 @@ def test_the_intervals_table_words_roads_statuses_and_days(which, data, generate
                 }
             )
             pd.testing.assert_frame_equal(intervals_table(part), expected)
+            # The Timeline's Arrow table of them: what st.dataframe would make of the frame.
+            made = pa.Table.from_pandas(intervals_table(part), preserve_index=False).replace_schema_metadata(None)
+            assert intervals_arrow(part).equals(made)
 
 
 def test_a_process_that_ends_while_words_are_made_waits_for_them_and_exits_cleanly():

@@ -13,7 +13,7 @@ from routestatus.labels import (
     STATUS_LABELS,
     passage_words,
 )
-from routestatus.page_tables import events_table, intervals_table
+from routestatus.page_tables import events_table, intervals_arrow
 
 view = st.session_state["view"]
 data, choice = view.data, view.choice
@@ -59,4 +59,5 @@ paged_table(
 )
 
 st.subheader(f"Status intervals ({len(view.status_intervals)})")
-paged_table(view, "status_intervals", intervals_table, "intervals")
+# As Arrow, built from the rows: the frame of words and its conversion cost more than the rows.
+paged_table(view, "status_intervals", intervals_arrow, "intervals")
