@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from routestatus.accessmap import event_lines
+from routestatus.isodate import as_days
 from routestatus.labels import (
     CLAIM_SYMBOLS,
     EVENT_SYMBOLS,
@@ -321,8 +322,8 @@ def timeline_figure(
     for status, items in by_status.items():
         # Days as numbers and as text made in one pass: one Timestamp per interval in a Python
         # loop cost 4 ms a rerun at 100,000 events, where the record holds thousands of intervals.
-        first = np.array([iv.start for _, iv in items], dtype="datetime64[D]")
-        after = np.array([iv.end for _, iv in items], dtype="datetime64[D]") + 1
+        first = as_days(iv.start for _, iv in items)
+        after = as_days(iv.end for _, iv in items) + 1
         starts = np.datetime_as_string(first.astype("datetime64[s]")).tolist()  # as a Timestamp's isoformat
         colour = STATUS_COLOURS[status]
         shown_starts = show_dates(first, [iv.precision for _, iv in items])  # show_date's texts, in one pass

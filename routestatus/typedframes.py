@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from routestatus.isodate import as_days
 from routestatus.schema import Field, Table
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -52,7 +53,7 @@ def from_values(table: Table, values: dict[str, list]) -> pd.DataFrame:
     for f in table.fields:
         column = values[f.name]
         if f.type == "date":
-            days = np.array([np.datetime64("NaT") if v is None else v for v in column], dtype="datetime64[D]")
+            days = as_days(column)
             columns[f.name] = days.astype(DATE_DTYPE)
         elif f.type == "integer":
             columns[f.name] = pd.array(column, dtype="Int64")

@@ -2,10 +2,11 @@
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from routestatus.cli import main
-from routestatus.isodate import parse_day
+from routestatus.isodate import as_days, parse_day
 from routestatus.load import load_dataset
 from routestatus.paths import PROJECT_ROOT, Root
 from routestatus.view import Options, parse
@@ -35,3 +36,12 @@ def test_the_one_form_is_taken(options):
     assert parse_day("2023-09-13") == dt.date(2023, 9, 13)
     choice, notices = parse({"from": "2023-09-13"}, options)
     assert choice.start == dt.date(2023, 9, 13) and not notices
+
+
+def test_days_from_their_ordinals_are_numpys_own():
+    days = [dt.date(2023, 9, 19), None, dt.date(1969, 12, 31), dt.date(1, 1, 1), dt.date(9999, 12, 31)]
+    days.append(dt.datetime(2023, 9, 19, 23, 59))  # a datetime is its day
+    expected = np.array([np.datetime64("NaT") if d is None else d for d in days], dtype="datetime64[D]")
+    assert as_days(days).dtype == expected.dtype
+    assert np.array_equal(as_days(days), expected, equal_nan=True)
+    assert as_days(iter([])).dtype == np.dtype("datetime64[D]")
