@@ -1,16 +1,17 @@
 """The same-output floor: a plain Streamlit script drawing what a page of the dashboard drew, with the public API.
 
-``FLOOR_CAPTURE=<path>`` names a file made by ``capture.py`` for one page and a list of
-date ranges. The file is read once (``st.cache_resource``); there its tables are decoded
-from Arrow into pandas frames, its figures built into ``go.Figure`` objects and its cell
-styles into frames of CSS, so that no run repeats that work. Each run reads its own
-``flt_range`` date input (a widget like the project's, with the same key; on a session's
-first run, a link's ``?from=&to=``, as the project's links carry the range) and draws the
-elements recorded for that range with ``st.*`` calls: the same elements in the same blocks,
-the same widgets (type, label, key, options, value), the same text, tables (styled as the
-page styled them), figures and download buttons. None of the project's code runs, so what a
-page takes beyond this script is the project's own cost; what this script takes is
-Streamlit's (serializing the figures and tables, registering the widgets, marshalling).
+``FLOOR_CAPTURE=<path>`` names a file made by ``capture.py`` for one page and a list of date
+ranges. The file is read once (``st.cache_resource``); there its tables are decoded from
+Arrow into pandas frames (or kept as Arrow tables, where the page sent one), its figures
+built into ``go.Figure`` objects and its cell styles into frames of CSS, so that no run
+repeats that work. Each run reads its own ``flt_range`` date input (a widget like the
+project's, with the same key; on a session's first run, a link's ``?from=&to=``, as the
+project's links carry the range) and draws the elements recorded for that range with
+``st.*`` calls: the same elements in the same blocks, the same widgets (type, label, key,
+options, value), the same text, tables (styled as the page styled them), figures and
+download buttons. None of the project's code runs, so what a page takes beyond this script
+is the project's own cost; what this script takes is Streamlit's (serializing the figures
+and tables, registering the widgets, marshalling).
 
 A range that was not captured is an error on the page, never a quiet fallback.
 
@@ -48,9 +49,15 @@ def _prepare(node: dict) -> dict:
     node = dict(node)
     call = node["call"]
     if call == "dataframe":
-        frame = pa.ipc.open_stream(io.BytesIO(node.pop("arrow"))).read_pandas()
-        node["frame"] = frame
-        node["css"] = _css(frame, node.pop("styles")) if node["styles"] else None
+        table = pa.ipc.open_stream(io.BytesIO(node.pop("arrow"))).read_all()
+        styles = node.pop("styles")
+        if table.schema.pandas_metadata is None and not styles:
+            # The page handed st.dataframe an Arrow table (no pandas in its schema): so does this script.
+            node["frame"], node["css"] = table, None
+        else:
+            frame = table.to_pandas()
+            node["frame"] = frame
+            node["css"] = _css(frame, styles) if styles else None
     elif call == "plotly_chart":
         node["figure"] = go.Figure(json.loads(node.pop("spec")))  # validated once, here
     elif call == "download_button":
