@@ -82,10 +82,14 @@ class _Rows:
     def overlapping(self, start: dt.date, end: dt.date) -> np.ndarray:
         """A boolean mask: live rows with a day in ``start``–``end``."""
         lo, hi = _day(start), _day(end)
-        stop = int(np.searchsorted(self._starts, hi, side="right")) if self.sorted else len(self.first)
         keep = np.zeros(len(self.first), bool)
-        part = slice(0, stop)
-        keep[part] = (self.last[part] >= lo) & (self.first[part] <= hi) & self.live[part]
+        if self.sorted:
+            # The rows before ``stop`` are exactly the live ones that start by ``hi`` (the rows
+            # that do not count sort last), so only their last day is left to compare.
+            stop = int(np.searchsorted(self._starts, hi, side="right"))
+            keep[:stop] = self.last[:stop] >= lo
+        else:
+            keep[:] = (self.last >= lo) & (self.first <= hi) & self.live
         return keep
 
     def take(self, keep: np.ndarray) -> pd.DataFrame:
@@ -161,6 +165,7 @@ class Selection:
         self.events = _Rows(events, start, end, "date_start")
         self._route, self._route_names = _codes(events["route_id"])
         self._routes = {r: i for i, r in enumerate(self._route_names)}
+        self._route_missing = bool((self._route < 0).any())
         self._type, self._type_names = _codes(events["event_type"])
         self._types = {t: i for i, t in enumerate(self._type_names)}
         self._place, self._place_names = _codes(events["place_id"])
@@ -260,8 +265,9 @@ class Selection:
     def event_mask(self, start: dt.date, end: dt.date, roads: Sequence[str], types: Sequence[str]) -> np.ndarray:
         """:func:`routestatus.filters.filter_events`' rows as a mask: in range, on a road (or both/none), of a type."""
         keep = self.events.overlapping(start, end)
-        wanted = [self._routes[r] for r in (*roads, "none", "both") if r in self._routes]
-        keep &= _among(self._route, wanted, len(self._routes))
+        wanted = {self._routes[r] for r in (*roads, "none", "both") if r in self._routes}
+        if len(wanted) < len(self._routes) or self._route_missing:  # else every row is on a road kept
+            keep &= _among(self._route, sorted(wanted), len(self._routes))
         if types:
             keep &= _among(self._type, [self._types[t] for t in types if t in self._types], len(self._types))
         return keep
