@@ -261,14 +261,6 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
     ).reset_index(drop=True)
 
 
-def _iso_days(values: pd.Series) -> pd.Series:
-    """Dates as ``YYYY-MM-DD`` text (missing ones missing), as ``.dt.strftime`` words them."""
-    days = values.to_numpy("datetime64[D]")
-    text = np.datetime_as_string(days, unit="D").astype(object)
-    text[np.isnat(days)] = None
-    return pd.Series(text, index=values.index, dtype="str")
-
-
 def _interval_words(status: pd.DataFrame) -> dict[str, list]:
     """The words of :func:`intervals_table`, column by column, as plain lists (missing: None)."""
     days = {c: status[c].to_numpy("datetime64[D]") for c in ("date_from", "date_to")}

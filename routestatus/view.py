@@ -33,7 +33,7 @@ from routestatus.load import Dataset
 from routestatus.saidpassed import said_vs_passed, voices
 from routestatus.schema import Field, Schema, Table
 from routestatus.search import MAX_WORDS, Query, fold, parse_query
-from routestatus.selection import rows_at, rows_of
+from routestatus.selection import rows_at
 from routestatus.status import (
     ROADS,
     UNKNOWN,
@@ -558,7 +558,7 @@ class View:
             return self.events[list(columns)]
         if not columns:
             return pd.DataFrame(index=pd.Index(self._event_positions))
-        return rows_of(self.data.tables["events"], self._event_keep, columns)
+        return rows_at(self.data.tables["events"], self._event_positions, columns)
 
     def statements_with(self, *columns: str) -> pd.DataFrame:
         """:attr:`statements` with only ``columns`` (their index labels as in the statements table).
@@ -579,7 +579,7 @@ class View:
         if name == "sources":
             return len(self._source_positions)
         if name == "said_vs_passed":
-            return int(np.count_nonzero(self._said[1]))
+            return len(self._said_positions)
         return len(getattr(self, name))
 
     @cached_property
@@ -759,9 +759,13 @@ class View:
         For the figures, which read five columns of every row: a take of the whole table's
         rows cost more than drawing them. Missing values are None; ``date`` is datetime64[us].
         """
-        whole, keep = self._said
-        at = np.flatnonzero(keep)
+        whole, at = self._said[0], self._said_positions
         return {name: self._said_column(whole, name)[at] for name in names}
+
+    @cached_property
+    def _said_positions(self) -> np.ndarray:
+        """The positions in the dataset's said-vs-passed of :attr:`said_vs_passed`' rows."""
+        return np.flatnonzero(self._said[1])
 
     def _positions(self, name: str) -> tuple[pd.DataFrame, np.ndarray] | None:
         """The dataset-wide table the view's table ``name`` is taken from, and its rows' positions there.
@@ -774,8 +778,7 @@ class View:
         if name == "statements":
             return tables["statements"], self._statement_positions
         if name == "said_vs_passed":
-            whole, keep = self._said
-            return whole, np.flatnonzero(keep)
+            return self._said[0], self._said_positions
         if name == "sources":
             return tables["sources"], self._source_positions
         return None

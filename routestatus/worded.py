@@ -146,8 +146,8 @@ class Worded:
             with self._lock:
                 self._arrow = table
         at = np.asarray(positions, np.int64)
-        if len(at) and at[-1] - at[0] + 1 == len(at) and (len(at) < 2 or bool((np.diff(at) == 1).all())):
-            return table.slice(int(at[0]), len(at))  # one run of rows: no copy
+        if _one_run(at):
+            return table.slice(int(at[0]), len(at))  # no copy
         return table.take(at)
 
     def rows(self, positions: np.ndarray) -> pd.DataFrame:
@@ -206,6 +206,11 @@ class Worded:
         return worded
 
 
+def _one_run(at: np.ndarray) -> bool:
+    """Whether the positions ``at`` are one run of consecutive rows (so a slice, not a take, gives them)."""
+    return bool(len(at)) and at[-1] - at[0] + 1 == len(at) and (len(at) < 2 or bool((np.diff(at) == 1).all()))
+
+
 def _as_arrow(words: pd.DataFrame) -> pa.Table:
     """Words as the Arrow table ``st.dataframe`` makes of them, without the index."""
     return pa.Table.from_pandas(words, preserve_index=False)
@@ -213,8 +218,8 @@ def _as_arrow(words: pd.DataFrame) -> pa.Table:
 
 def _taken(frame: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
     """The rows of ``frame`` at positions ``at`` (not empty), as a new frame with a 0..n-1 index."""
-    if at[-1] - at[0] + 1 == len(at) and (len(at) < 2 or bool((np.diff(at) == 1).all())):
-        out = frame.iloc[int(at[0]) : int(at[-1]) + 1]  # one run of rows: a slice, no copy
+    if _one_run(at):
+        out = frame.iloc[int(at[0]) : int(at[-1]) + 1]  # a slice, no copy
     else:
         out = frame.iloc[at]
     out.index = pd.RangeIndex(len(out))  # a new frame object: the kept one keeps its index
