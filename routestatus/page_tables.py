@@ -7,11 +7,13 @@ so cached data is never mutated.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from routestatus.isodate import as_days
 from routestatus.labels import ROAD_LABELS, STATUS_LABELS, show_dates, type_label
 from routestatus.schema import Schema
 from routestatus.textsafe import safe_url
@@ -261,22 +263,32 @@ def statements_table(statements: pd.DataFrame, sources: pd.DataFrame, verdicts: 
     ).reset_index(drop=True)
 
 
-def _interval_words(status: pd.DataFrame) -> dict[str, list]:
-    """The words of :func:`intervals_table`, column by column, as plain lists (missing: None)."""
-    days = {c: status[c].to_numpy("datetime64[D]") for c in ("date_from", "date_to")}
+def _interval_words(status: pd.DataFrame | Mapping[str, list]) -> dict[str, list]:
+    """The words of :func:`intervals_table`, column by column, as plain lists (missing: None).
+
+    ``status`` is the typed frame or its columns as the Python values it is typed from
+    (``View.in_words`` gives those): dates, ints, and text with ``""`` for none.
+    """
+    values = status if isinstance(status, pd.DataFrame) else None
+    plain = ("route_id", "status", "days", "start_precision", "evidence_event_ids")
+    listed = {c: values[c].tolist() if values is not None else status[c] for c in plain}
     text = {}
-    for c, values in days.items():
-        words = np.datetime_as_string(values, unit="D").astype(object)
-        words[np.isnat(values)] = None
+    for c in ("date_from", "date_to"):
+        days = values[c].to_numpy("datetime64[D]") if values is not None else as_days(status[c])
+        words = np.datetime_as_string(days, unit="D").astype(object)
+        words[np.isnat(days)] = None
         text[c] = words.tolist()
     return {
-        "road": [ROAD_LABELS.get(r) for r in status["route_id"].tolist()],
-        "status": [STATUS_LABELS.get(s) for s in status["status"].tolist()],
+        "road": [ROAD_LABELS.get(r) for r in listed["route_id"]],
+        "status": [STATUS_LABELS.get(s) for s in listed["status"]],
         "from": text["date_from"],
         "to": text["date_to"],
-        "days": status["days"].tolist(),
-        "start_precision": status["start_precision"].tolist(),
-        "evidence": [e if isinstance(e, str) else "" for e in status["evidence_event_ids"].tolist()],
+        "days": listed["days"],
+        # Missing text as the typed frame has it: "" is typed as missing (typedframes.from_values).
+        "start_precision": listed["start_precision"]
+        if values is not None
+        else [p or None for p in listed["start_precision"]],
+        "evidence": [e if isinstance(e, str) else "" for e in listed["evidence_event_ids"]],
     }
 
 
@@ -303,11 +315,11 @@ INTERVAL_SCHEMA = pa.schema(
 )
 
 
-def intervals_arrow(status: pd.DataFrame) -> pa.Table:
+def intervals_arrow(status: pd.DataFrame | Mapping[str, list]) -> pa.Table:
     """:func:`intervals_table` as the Arrow table ``st.dataframe`` would make of it (no index), made from the lists.
 
     The Timeline hands this to ``st.dataframe``: building the frame, then Streamlit's
-    conversion of it, cost more than the rows.
+    conversion of it, cost more than the rows. ``status`` as in :func:`_interval_words`.
     """
     words = _interval_words(status)
     return pa.table({name: _none(values) for name, values in words.items()}, schema=INTERVAL_SCHEMA)

@@ -580,6 +580,8 @@ class View:
             return len(self._source_positions)
         if name == "said_vs_passed":
             return len(self._said_positions)
+        if name == "status_intervals":
+            return len(self._interval_values["route_id"])
         return len(getattr(self, name))
 
     @cached_property
@@ -627,20 +629,22 @@ class View:
     @cached_property
     def status_intervals(self) -> pd.DataFrame:
         """Status intervals of the shown roads cut to the range, by road then date, typed like the CSV."""
-        shown = [(road, iv) for road in self.choice.shown_roads for iv in self.clipped[road]]
         # Typed as the same table written to CSV and read back (typedframes.from_values).
-        return from_values(
-            INTERVALS,
-            {
-                "route_id": [road for road, _ in shown],
-                "status": [iv.status for _, iv in shown],
-                "date_from": [iv.start for _, iv in shown],
-                "date_to": [iv.end for _, iv in shown],
-                "days": [(iv.end - iv.start).days + 1 for _, iv in shown],
-                "start_precision": [iv.precision for _, iv in shown],
-                "evidence_event_ids": [";".join(iv.evidence) for _, iv in shown],
-            },
-        )
+        return from_values(INTERVALS, self._interval_values)
+
+    @cached_property
+    def _interval_values(self) -> dict[str, list]:
+        """:attr:`status_intervals`' columns as the Python values it is typed from (dates, ints, text)."""
+        shown = [(road, iv) for road in self.choice.shown_roads for iv in self.clipped[road]]
+        return {
+            "route_id": [road for road, _ in shown],
+            "status": [iv.status for _, iv in shown],
+            "date_from": [iv.start for _, iv in shown],
+            "date_to": [iv.end for _, iv in shown],
+            "days": [(iv.end - iv.start).days + 1 for _, iv in shown],
+            "start_precision": [iv.precision for _, iv in shown],
+            "evidence_event_ids": [";".join(iv.evidence) for _, iv in shown],
+        }
 
     @cached_property
     def clipped(self) -> dict[str, list[Interval]]:
@@ -795,8 +799,13 @@ class View:
         the arguments, the whole table is also worded once in the background, so any later
         page is a take. Any other ``make``, and tables worked out per view, are called on the rows.
         With ``arrow``, the rows come as an Arrow table where the words are kept in one
-        (:meth:`routestatus.worded.Worded.arrow_rows`), else as a frame.
+        (:meth:`routestatus.worded.Worded.arrow_rows`), else as a frame. The status
+        intervals go to ``make`` as their columns of Python values, before typing (see
+        :func:`routestatus.page_tables.intervals_arrow`): a page of them is worded from
+        those, and typing the frame cost more than wording its rows (1 ms a rerun, at any size).
         """
+        if name == "status_intervals":
+            return make({column: _part(values, part) for column, values in self._interval_values.items()})
         located = self._positions(name)
         if located is None or not isinstance(make, partial):
             return make(getattr(self, name).iloc[part])
@@ -824,6 +833,14 @@ class View:
         if name in EXPORT_FIELDS:
             frame = frame.assign(**export_columns(self.data, name, frame))
         return frame[table_schema(self.data, name).columns].reset_index(drop=True)
+
+
+def _part(values: list, part) -> list:
+    """The items ``part`` (a slice, a mask or positions) of a list."""
+    if isinstance(part, slice):
+        return values[part]
+    at = np.asarray(part)
+    return [values[i] for i in (np.flatnonzero(at) if at.dtype == bool else at).tolist()]
 
 
 DERIVED = {t.name: t for t in (INTERVALS, SAID_VS_PASSED)}

@@ -197,6 +197,12 @@ def test_the_intervals_table_words_roads_statuses_and_days(which, data, generate
             # The Timeline's Arrow table of them: what st.dataframe would make of the frame.
             made = pa.Table.from_pandas(intervals_table(part), preserve_index=False).replace_schema_metadata(None)
             assert intervals_arrow(part).equals(made)
+        # What the page is given: the columns' values before typing, a page of them at a time.
+        last = [len(status) - 1, 0] if len(status) else []  # positions, out of order
+        for part in (slice(None), slice(1, 3), slice(0, 0), last, status["days"].to_numpy() > 3):
+            made = pa.Table.from_pandas(intervals_table(status.iloc[part]), preserve_index=False)
+            assert view.in_words("status_intervals", intervals_arrow, part).equals(made.replace_schema_metadata(None))
+        assert view.count("status_intervals") == len(status)
 
 
 def test_a_process_that_ends_while_words_are_made_waits_for_them_and_exits_cleanly():

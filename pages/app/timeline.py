@@ -58,6 +58,7 @@ paged_table(
     column_config=TABLE_LINKS,
 )
 
-st.subheader(f"Status intervals ({len(view.status_intervals)})")
-# As Arrow, built from the rows: the frame of words and its conversion cost more than the rows.
+st.subheader(f"Status intervals ({view.count('status_intervals')})")
+# As Arrow, worded from the intervals themselves: typing a frame of them, wording it and converting
+# it cost more than the rows.
 paged_table(view, "status_intervals", intervals_arrow, "intervals")
