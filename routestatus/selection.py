@@ -76,21 +76,30 @@ class _Rows:
         self.live = _live(frame, date) & end.notna().to_numpy(bool)
         # The loader sorts by date, so the rows that start by a day are a prefix; a table
         # that is not sorted (one that failed to load cleanly) is scanned whole instead.
-        self._starts = np.where(self.live, self.first, np.iinfo(np.int64).max)
-        self.sorted = bool(np.all(np.diff(self._starts) >= 0))
+        # Rows that do not count (retracted ones, in among the rest) take the start of the
+        # last row before them that does, so the starts searched stay in order.
+        self.sorted = bool(np.all(np.diff(self.first[self.live]) >= 0))
+        self._starts = np.maximum.accumulate(np.where(self.live, self.first, np.iinfo(np.int64).min))
 
     def overlapping(self, start: dt.date, end: dt.date) -> np.ndarray:
         """A boolean mask: live rows with a day in ``start``–``end``."""
         lo, hi = _day(start), _day(end)
         keep = np.zeros(len(self.first), bool)
         if self.sorted:
-            # The rows before ``stop`` are exactly the live ones that start by ``hi`` (the rows
-            # that do not count sort last), so only their last day is left to compare.
+            # The live rows before ``stop`` are exactly those that start by ``hi``, so only
+            # their last day is left to compare.
             stop = int(np.searchsorted(self._starts, hi, side="right"))
-            keep[:stop] = self.last[:stop] >= lo
+            keep[:stop] = (self.last[:stop] >= lo) & self.live[:stop]
         else:
             keep[:] = (self.last >= lo) & (self.first <= hi) & self.live
         return keep
+
+    def starting_before(self, day: int) -> int:
+        """In a sorted table, the position of the first live row that starts on or after ``day`` (days since 1970).
+
+        The live rows before it are exactly those that start before ``day``.
+        """
+        return int(np.searchsorted(self._starts, day))
 
     def take(self, keep: np.ndarray) -> pd.DataFrame:
         """The rows of ``keep`` (see :func:`rows_of`)."""

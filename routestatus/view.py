@@ -584,6 +584,15 @@ class View:
             return len(self._interval_values["route_id"])
         return len(getattr(self, name))
 
+    @property
+    def event_filter(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The roads and event types that, with the range, choose :attr:`events`; None when a search also does.
+
+        See :func:`routestatus.figures.mark_columns`' ``record``.
+        """
+        c = self.choice
+        return None if self.search.active else (tuple(c.shown_roads), tuple(c.event_types))
+
     @cached_property
     def _event_keep(self) -> np.ndarray:
         """Which events :attr:`events` holds, as a mask over the events table."""

@@ -64,7 +64,9 @@ def figures(view: View) -> dict[str, str]:
         out["access_map"] = fig
     out["strip"] = timeline_figure(view.clipped, view.events.iloc[:0], choice.day)
     marked = view.events_with()
-    out["timeline"] = timeline_figure(view.clipped, marked, choice.day, texts=whole, selection=data.selection)
+    out["timeline"] = timeline_figure(
+        view.clipped, marked, choice.day, texts=whole, selection=data.selection, record=view.event_filter
+    )
     out["statements_chart"] = statements_chart(view.statements, (choice.start, choice.end))
     out |= {f"said_passed_{road}": fig for road, fig in said_passed_figures(view).items()}
     return {name: pio.to_json(fig.to_dict(), validate=False) for name, fig in out.items()}

@@ -45,6 +45,9 @@ def _searched(view, name):
 @pytest.mark.parametrize("which", ["curated", "generated"])
 def test_views_keep_the_rows_the_filters_keep(which, data, generated):
     dataset = data if which == "curated" else generated
+    rows = dataset.selection.events
+    if which == "generated":  # retracted rows in among the rest, and the binary search still used
+        assert not rows.live.all() and rows.sorted
     for view in _choices(dataset, 60, seed=7):
         pd.testing.assert_frame_equal(view.events, filter_events(_searched(view, "events"), view.choice))
         pd.testing.assert_frame_equal(
@@ -134,6 +137,45 @@ def test_timeline_marks_from_kept_hover_lines_are_those_worded_anew(which, data,
         kept, _ = figures.event_marks(view.events_with(), since, texts=events, selection=dataset.selection)
         anew, _ = figures.event_marks(marked, since, texts=events)  # no selection: nothing kept
         pd.testing.assert_frame_equal(kept, anew)
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_timeline_marks_between_a_ranges_ends_read_from_the_record_are_those_made_from_its_rows(
+    which, data, generated, monkeypatch
+):
+    from routestatus import figures
+
+    monkeypatch.setattr(figures, "RECORD_ROWS", 0)  # the record's marks for every range, however short
+    dataset = {"curated": data, "generated": generated}[which]
+    events = dataset.tables["events"]
+    read = []
+    record_marks = figures._RecordMarks.marks
+
+    def counted(self, *args):
+        made = record_marks(self, *args)
+        read.append(made is not None)
+        return made
+
+    monkeypatch.setattr(figures._RecordMarks, "marks", counted)
+    for view in _choices(dataset, 60, seed=12):
+        marked = view.events_with()
+        shown = [iv for road in view.choice.shown_roads for iv in view.clipped[road]]
+        if not len(marked) or not shown or view.event_filter is None:  # rows with no column: not .empty
+            continue
+        since = min(iv.start for iv in shown)  # as timeline_figure passes it
+        kept, unit = figures.mark_columns(marked, since, events, dataset.selection, view.event_filter)
+        anew, unit_anew = figures.mark_columns(marked, since, events, dataset.selection)
+        assert unit == unit_anew
+        assert list(kept) == list(anew)
+        for name, column in anew.items():
+            assert type(kept[name]) is type(column), name
+            if isinstance(column, np.ndarray):
+                assert kept[name].dtype == column.dtype, name
+                np.testing.assert_array_equal(kept[name], column, err_msg=name)
+            else:
+                assert kept[name] == column, name
+    # Most ranges span more than their first and last day or week: the record was read for them.
+    assert sum(read) > len(read) / 2 > 5
 
 
 def test_codes_among_the_wanted_are_what_isin_gives():

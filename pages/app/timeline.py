@@ -26,7 +26,14 @@ st.caption(status_caption(choice) + " The dashed line on the chart marks that da
 # the dataset's arrays, and a lone event's line and a mark's ids from the events table.
 marked = view.events_with()
 st.plotly_chart(
-    timeline_figure(view.clipped, marked, choice.day, texts=data.tables["events"], selection=data.selection),
+    timeline_figure(
+        view.clipped,
+        marked,
+        choice.day,
+        texts=data.tables["events"],
+        selection=data.selection,
+        record=view.event_filter,
+    ),
     key="timeline_chart",
     config={"displaylogo": False},
 )
