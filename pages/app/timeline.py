@@ -1,5 +1,6 @@
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -39,17 +40,17 @@ st.plotly_chart(
 )
 
 # The derived total first, so "how long was it shut" is read from it, not from "Closed" alone.
-# Made in one frame from lists: relabelling a copy column by column cost more than the numbers.
-counts = view.days
+# Made as one block of numbers: relabelling a copy, or a frame of its columns, cost more than they.
+counts, passage = view.days, view.passage
 days = pd.DataFrame(
-    {NO_PASSAGE_COLUMN: view.passage["no_civilian_passage"].to_numpy()}
-    | {STATUS_LABELS.get(c, c): counts[c].to_numpy() for c in counts.columns},
+    np.column_stack([passage["no_civilian_passage"].to_numpy(), counts.to_numpy()]),
     index=pd.Index([ROAD_LABELS.get(r, r) for r in counts.index]),
+    columns=[NO_PASSAGE_COLUMN, *(STATUS_LABELS.get(c, c) for c in counts.columns)],
 )
 st.subheader(f"Days in each status, {choice.start} to {choice.end}")
 st.dataframe(days, key="days_table")
-for road, row in view.passage.iterrows():
-    st.markdown(f"**{ROAD_LABELS[road]}**: {passage_words(row)}.")
+for road, row in zip(passage.index, passage.to_numpy().tolist(), strict=True):
+    st.markdown(f"**{ROAD_LABELS[road]}**: {passage_words(dict(zip(passage.columns, row, strict=True)))}.")
 st.caption(
     f"{NO_PASSAGE_LABEL} counts the days a road was closed or open to humanitarian traffic only (ICRC, "
     f"peacekeepers): no civilian could travel it either way. {ONE_WAY_LABEL} days, when people could leave but "
