@@ -442,6 +442,65 @@ def label_halo(colour: str) -> str:
     return ", ".join(f"0 0 {r}px {colour}" for r in (1, 2, 2, 3))
 
 
+class _BarWords:
+    """Each status band's start as plotly reads it, its length and its hover, made once per interval.
+
+    A band inside the range is the record's own interval (``View.clipped`` keeps the object),
+    so its words are the same on every rerun; only the two cut at the range's ends are new
+    objects. Made in a Python pass per interval, they cost 1 to 2 ms a Timeline rerun at
+    100,000 events, where a long range holds hundreds of intervals. Kept by the interval
+    object: its id, with the object itself, so an id used again after an interval is gone
+    never matches. At most :data:`KEPT` are kept; then they start again. Shared by sessions.
+    """
+
+    KEPT = 65_536
+
+    def __init__(self) -> None:
+        self._words: dict[int, tuple] = {}
+
+    def of(self, items: list[tuple[str, Interval]]) -> tuple[list[str], list[float], list[str]]:
+        """For (road, interval) pairs: each band's start, length in milliseconds and hover text."""
+        words = self._words  # the dict of this call: a reset below starts another
+        found = [words.get(id(iv)) for _, iv in items]
+        missing = [
+            i
+            for i, (f, (road, iv)) in enumerate(zip(found, items, strict=True))
+            if f is None or f[0] is not iv or f[1] != road
+        ]
+        if missing:
+            if len(words) + len(missing) > self.KEPT:
+                words = self._words = {}
+            made = _bar_words([items[i] for i in missing])
+            for i, one in zip(missing, made, strict=True):
+                found[i] = words[id(one[0])] = one
+        return [f[2] for f in found], [f[3] for f in found], [f[4] for f in found]
+
+
+def _bar_words(items: list[tuple[str, Interval]]) -> list[tuple[Interval, str, str, float, str]]:
+    """Per (road, interval): the pair, its start as a Timestamp's isoformat, its length in ms, its hover text."""
+    # Days as numbers and as text made in one pass: one Timestamp per interval in a Python
+    # loop cost 4 ms a rerun at 100,000 events, where the record holds thousands of intervals.
+    first = as_days(iv.start for _, iv in items)
+    after = as_days(iv.end for _, iv in items) + 1
+    starts = np.datetime_as_string(first.astype("datetime64[s]")).tolist()
+    # Each band's length in milliseconds, as plotly reads a bar on a date axis.
+    lengths = ((after - first).astype(np.int64) * 86_400_000).astype(float).tolist()
+    shown_starts = show_dates(first, [iv.precision for _, iv in items])  # show_date's texts, in one pass
+    return [
+        (
+            iv,
+            road,
+            start,
+            length,
+            f"{ROAD_LABELS[road]}: {STATUS_LABELS[iv.status]}, {shown} – {iv.end} {' '.join(iv.evidence)}",
+        )
+        for (road, iv), start, length, shown in zip(items, starts, lengths, shown_starts, strict=True)
+    ]
+
+
+_BAR_WORDS = _BarWords()
+
+
 def timeline_figure(
     intervals: dict[str, list[Interval]],
     events: pd.DataFrame,
@@ -481,20 +540,14 @@ def timeline_figure(
         for iv in intervals.get(road, []):
             by_status.setdefault(iv.status, []).append((road, iv))
     for status, items in by_status.items():
-        # Days as numbers and as text made in one pass: one Timestamp per interval in a Python
-        # loop cost 4 ms a rerun at 100,000 events, where the record holds thousands of intervals.
-        first = as_days(iv.start for _, iv in items)
-        after = as_days(iv.end for _, iv in items) + 1
-        starts = np.datetime_as_string(first.astype("datetime64[s]")).tolist()  # as a Timestamp's isoformat
+        starts, lengths, hovers = _BAR_WORDS.of(items)
         colour = STATUS_COLOURS[status]
-        shown_starts = show_dates(first, [iv.precision for _, iv in items])  # show_date's texts, in one pass
         traces.append(
             trace(
                 "bar",
                 y=[lane_y[road] for road, _ in items],
                 base=starts,
-                # Each band's length in milliseconds, as plotly reads a bar on a date axis.
-                x=((after - first).astype(np.int64) * 86_400_000).astype(float).tolist(),
+                x=lengths,
                 width=BAND_WIDTH,
                 orientation="h",
                 name=STATUS_LABELS[status],
@@ -516,10 +569,7 @@ def timeline_figure(
                 insidetextanchor="middle",
                 textangle=0,
                 insidetextfont={"color": LABEL_INK, "shadow": label_halo(colour)},
-                hovertext=[
-                    f"{ROAD_LABELS[road]}: {STATUS_LABELS[iv.status]}, {start} – {iv.end} {' '.join(iv.evidence)}"
-                    for (road, iv), start in zip(items, shown_starts, strict=True)
-                ],
+                hovertext=hovers,
                 hoverinfo="text",
                 meta={"status": status, "route_ids": [road for road, _ in items]},
             )

@@ -178,6 +178,31 @@ def test_timeline_marks_between_a_ranges_ends_read_from_the_record_are_those_mad
     assert sum(read) > len(read) / 2 > 5
 
 
+@pytest.mark.parametrize("which", ["curated", "generated"])
+def test_timeline_bands_from_kept_words_are_those_made_anew(which, data, generated, monkeypatch):
+    import plotly.io as pio
+
+    from routestatus import figures
+
+    dataset = {"curated": data, "generated": generated}[which]
+
+    def spec(view):
+        fig = figures.timeline_figure(view.clipped, view.events.iloc[:0], view.choice.day)
+        return pio.to_json(fig.to_dict(), validate=False)
+
+    views = list(_choices(dataset, 30, seed=13))
+    kept = [spec(v) for v in views + views]  # the second time round, every band inside a range is kept
+    for cap in (10**6, 3):  # never starting again, and starting again on nearly every call
+        monkeypatch.setattr(figures, "_BAR_WORDS", figures._BarWords())
+        monkeypatch.setattr(figures._BarWords, "KEPT", cap)
+        assert kept == [spec(v) for v in views + views]
+    # The same intervals again (a view keeps its clipped ones): nothing is made again.
+    monkeypatch.setattr(figures._BarWords, "KEPT", 10**6)
+    spec(views[-1])
+    monkeypatch.setattr(figures, "_bar_words", lambda items: pytest.fail(f"{len(items)} bands' words made again"))
+    assert spec(views[-1]) == kept[-1]
+
+
 def test_codes_among_the_wanted_are_what_isin_gives():
     from routestatus.selection import _among
 
