@@ -18,15 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from routestatus import __version__
 from routestatus.citation import view_citation
-from routestatus.export import NEUTRALISING_RULE, csv_bytes, read_csv_bytes
+from routestatus.export import NEUTRALISING_RULE, csv_bytes, csv_records, read_csv_bytes, records_csv
 from routestatus.gisfiles import GPKG_FILE, LAYERS
 from routestatus.load import Dataset
 from routestatus.paths import PROJECT_ROOT
 from routestatus.schema import Schema, load_schema
-from routestatus.view import View, export_schema, table_schema
+from routestatus.view import View, export_frame, export_schema, table_schema
 from routestatus.ziparchive import Archive
 
 SNAPSHOT_FORMAT = 1
@@ -35,9 +36,26 @@ GEO_FILES = ("routes.geojson", "places.geojson")
 CITATION_FILE = "CITATION.txt"
 
 
-def table_csv(view: View, name: str) -> bytes:
-    """One table of the view as CSV bytes: what each "Download CSV" button and ``--table`` give."""
-    return csv_bytes(table_schema(view.data, name), view.table(name))
+# Up to this many rows, a dataset table's CSV records are made whole once and each view's file
+# is a take of them; past it, the records of a short range cost less than the whole table's.
+KEPT_RECORDS_MAX = 10_000
+
+
+def table_csv(view: View, name: str, frame: pd.DataFrame | None = None) -> bytes:
+    """One table of the view as CSV bytes: what each "Download CSV" button and ``--table`` give.
+
+    For a dataset of up to :data:`KEPT_RECORDS_MAX` rows a table, the events, statements
+    and sources are taken from their whole table's records, made once per dataset: on the
+    curated data, wording each column for each file cost more than twice ``to_csv``, most
+    of it the same steps for each of some sixty columns whatever the rows. ``frame`` is
+    ``view.table(name)``, when the caller has it already.
+    """
+    data, schema = view.data, table_schema(view.data, name)
+    positions = view.positions(name)
+    if positions is None or len(data.tables[name]) > KEPT_RECORDS_MAX:
+        return csv_bytes(schema, view.table(name) if frame is None else frame)
+    whole = data.keep(("csv records", name), lambda: csv_records(schema, export_frame(data, name, data.tables[name])))
+    return records_csv(schema, whole.take(pa.array(positions, pa.int64())))
 
 
 def _routes_layer(raw: bytes, roads: Sequence[str]) -> bytes:
@@ -152,7 +170,8 @@ def _snapshot(view: View, when: dt.datetime, base_url: str, archive: Archive) ->
     # Each file goes to the archive as soon as it is made, so it is deflated and hashed on the
     # other core while the next one is made; the manifest, made last, lists their hashes.
     data, choice = view.data, view.choice
-    tables = {name: view.table(name) for name in TABLES}
+    rows = {name: view.count(name) for name in TABLES}
+    events = view.table("events")  # for the CSV and the GIS layers both
     sizes: dict[str, int] = {}
 
     def put(name: str, body: bytes) -> None:
@@ -160,7 +179,7 @@ def _snapshot(view: View, when: dt.datetime, base_url: str, archive: Archive) ->
         archive.add(name, body)
 
     for name in TABLES:
-        put(f"{name}.csv", csv_bytes(table_schema(data, name), tables[name]))
+        put(f"{name}.csv", table_csv(view, name, events if name == "events" else None))
     if "routes.geojson" in data.geo_files:
         put("routes.geojson", _routes_layer(data.geo_files["routes.geojson"], choice.shown_roads))
     if "places.geojson" in data.geo_files:
@@ -168,7 +187,7 @@ def _snapshot(view: View, when: dt.datetime, base_url: str, archive: Archive) ->
     # Imported here, not at the top: GDAL, geopandas and shapely load only when a snapshot is made.
     from routestatus.gis import gis_files
 
-    gis, layers = gis_files(view, when.date(), tables["events"])
+    gis, layers = gis_files(view, when.date(), events)
     for name, body in gis.items():
         put(name, body)
     features = {name: len(frame) for name, frame in layers.items()}
@@ -190,7 +209,7 @@ def _snapshot(view: View, when: dt.datetime, base_url: str, archive: Archive) ->
     for name, size in sizes.items():
         entry = {"path": name, "bytes": size, "sha256": archive.sha256(name)}
         if name.endswith(".csv"):
-            entry["rows"] = len(tables[name.removesuffix(".csv")])
+            entry["rows"] = rows[name.removesuffix(".csv")]
         elif name == GPKG_FILE:
             entry["layers"] = features
         elif name in layer_files:

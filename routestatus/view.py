@@ -838,10 +838,16 @@ class View:
         Events and statements have the codebook's columns, then the readable ones of
         :data:`routestatus.exportcolumns.EXPORT_FIELDS` worked out for the rows of the view.
         """
-        frame = getattr(self, name)
-        if name in EXPORT_FIELDS:
-            frame = frame.assign(**export_columns(self.data, name, frame))
-        return frame[table_schema(self.data, name).columns].reset_index(drop=True)
+        return export_frame(self.data, name, getattr(self, name))
+
+    def positions(self, name: str) -> np.ndarray | None:
+        """Where the rows of :meth:`table` ``name`` are in the dataset's own table; None for tables made per view.
+
+        For ``events``, ``statements`` and ``sources``: ``table(name)`` is then
+        :func:`export_frame` of the dataset's table at these positions.
+        """
+        located = self._positions(name) if name in ("events", "statements", "sources") else None
+        return None if located is None else located[1]
 
 
 def _part(values: list, part) -> list:
@@ -850,6 +856,13 @@ def _part(values: list, part) -> list:
         return values[part]
     at = np.asarray(part)
     return [values[i] for i in (np.flatnonzero(at) if at.dtype == bool else at).tolist()]
+
+
+def export_frame(data: Dataset, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the table ``name`` as exported: the declared columns (:func:`table_schema`), export-only ones made."""
+    if name in EXPORT_FIELDS:
+        frame = frame.assign(**export_columns(data, name, frame))
+    return frame[table_schema(data, name).columns].reset_index(drop=True)
 
 
 DERIVED = {t.name: t for t in (INTERVALS, SAID_VS_PASSED)}

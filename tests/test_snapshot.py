@@ -111,6 +111,33 @@ def test_zip_round_trip_gives_exactly_the_filtered_rows(hostile, lo, hi, roads):
     assert list(snap.tables["events"].columns) == codebook + [f.name for f in EXPORT_FIELDS["events"]]
 
 
+@pytest.mark.parametrize("which", ["hostile", "generated"])
+def test_a_tables_file_from_its_kept_records_is_the_one_written_from_its_rows(which, hostile, generated, monkeypatch):
+    from routestatus import snapshot
+
+    if which == "hostile":
+        _, data, intervals = hostile
+    else:
+        data, intervals = generated, build_intervals(generated.tables["events"])
+    base = View.default(data, intervals)
+    lo, hi = base.choice.start, base.choice.end
+    views = [base] + [
+        View(data, intervals, Choice(a, b, roads=roads).fit(base.options), base.options)
+        for a, b, roads in [
+            (lo, lo, ROADS),
+            (lo + dt.timedelta(days=400), lo + dt.timedelta(days=700), ("lachin",)),
+            (hi - dt.timedelta(days=30), hi, ("aghdam_askeran",)),
+            (hi + dt.timedelta(days=1), hi + dt.timedelta(days=9), ROADS),  # after the record: no rows
+        ]
+    ]
+    for kept in (10**9, 0):  # the records kept and taken, and every file written from its rows
+        monkeypatch.setattr(snapshot, "KEPT_RECORDS_MAX", kept)
+        for v in views:
+            for name in TABLES:
+                assert table_csv(v, name) == csv_bytes(table_schema(data, name), v.table(name)), (name, v.choice)
+    assert {("csv records", name) for name in ("events", "statements", "sources")} <= set(data.kept)
+
+
 def test_hostile_text_survives_and_is_neutralised(hostile):
     _, data, intervals = hostile
     flt = view(hostile, "2020-11-10", "2023-11-23")
