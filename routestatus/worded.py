@@ -213,7 +213,9 @@ def _one_run(at: np.ndarray) -> bool:
 
 def _as_arrow(words: pd.DataFrame) -> pa.Table:
     """Words as the Arrow table ``st.dataframe`` makes of them, without the index."""
-    return pa.Table.from_pandas(words, preserve_index=False)
+    # In this thread alone: Arrow's pool of threads refuses work once the interpreter has begun
+    # to shut down, and a process that ends while the words are made would print its error.
+    return pa.Table.from_pandas(words, preserve_index=False, nthreads=1)
 
 
 def _taken(frame: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:

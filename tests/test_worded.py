@@ -208,6 +208,8 @@ def test_the_intervals_table_words_roads_statuses_and_days(which, data, generate
 def test_a_process_that_ends_while_words_are_made_waits_for_them_and_exits_cleanly():
     # A daemon thread still in pandas or Arrow as the interpreter shut down made it abort
     # (exit -6, "PyGILState_Release ... finalizing"); the wording thread is not a daemon.
+    # Arrow's own pool of threads, used to turn words of several columns into a table,
+    # refused work by then, and the thread printed that error as the process ended.
     import subprocess
     import sys
 
@@ -215,12 +217,15 @@ def test_a_process_that_ends_while_words_are_made_waits_for_them_and_exits_clean
         "import numpy as np, pandas as pd\n"
         "from routestatus import worded\n"
         "whole = pd.DataFrame({'n': np.arange(150_000)})\n"
-        "kept = worded.Worded(whole, lambda rows: pd.DataFrame({'s': rows['n'].astype(str) + ' rows'}))\n"
+        "make = lambda rows: pd.DataFrame({'s': rows['n'].astype(str) + ' rows', 't': rows['n'].astype(str)})\n"
+        "kept = worded.Worded(whole, make)\n"
         "assert worded.start_queued() == 1\n"
         "assert not kept._preparing.daemon\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
+    for _ in range(3):  # the end falls at a different point of the wording each time
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stderr == "", done.stderr[-2000:]
 
 
 def test_a_table_of_one_block_gives_its_rows_at_once_and_words_them_once():
