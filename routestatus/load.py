@@ -167,8 +167,11 @@ def _frame(schema: Schema, table: str, root: Root, parsed: CsvRead | None = None
     if parsed is None:
         parsed = read_csv(root.data / t.path, root.rel(root.data / t.path), t.columns)
     if parsed.table is not None:
-        # Arrow's text columns become the frame's as they are, without a Python string per cell.
-        raw = pd.DataFrame({c: pd.array(parsed.table.column(c), dtype="string") for c in t.columns})
+        # Arrow's text columns become the frame's as they are, without a Python string per cell;
+        # each in one piece, not in the reader's blocks: putting 100,000 events in date order
+        # then took 0.18 s instead of 0.08 s, far more than joining the blocks.
+        whole = parsed.table.combine_chunks()
+        raw = pd.DataFrame({c: pd.array(whole.column(c), dtype="string") for c in t.columns})
     else:
         raw = pd.DataFrame([r.values for r in parsed.rows], columns=t.columns, dtype="string")
     frame = typed(t, raw)
