@@ -633,6 +633,14 @@ def timeline_figure(
     # Text and a side, stored as given: filled in, so a new range whose marks are by week, or whose
     # day is past its middle, reuses the layout rather than validating one more (20 ms at 100,000 events).
     fill[("legend", "title", "text")] = f"Bands: status. Marks (one per {unit}): event type."
+    # The lanes likewise (lists of plain values, stored as given), so one road, both, or the lane
+    # of events tied to no road coming and going reuse one layout.
+    lane_axis = {
+        "tickvals": list(range(len(lanes))),
+        "ticktext": [ROAD_LABELS[lane] for lane in lanes],
+        "range": [-0.5, max(len(lanes), 1) - 0.5],
+    }
+    fill |= {("yaxis", k): v for k, v in lane_axis.items()}
 
     def build() -> go.Figure:
         fig = go.Figure()  # the layout alone, validated; the traces join it below
@@ -642,9 +650,7 @@ def timeline_figure(
             height=460,
             margin={"l": 10, "r": 10, "t": 28, "b": 10},
             yaxis={
-                "tickvals": list(range(len(lanes))),
-                "ticktext": [ROAD_LABELS[lane] for lane in lanes],
-                "range": [-0.5, max(len(lanes), 1) - 0.5],
+                **lane_axis,
                 "fixedrange": True,
                 "showgrid": False,
                 "zeroline": False,
@@ -682,7 +688,7 @@ def timeline_figure(
             fig.update_layout(height=90 + 45 * len(intervals), margin=STRIP_MARGIN, showlegend=False)
         return fig
 
-    key = ("timeline", tuple(axis), tuple(lanes), day is not None, compact and len(intervals))
+    key = ("timeline", tuple(axis), day is not None, compact and len(intervals))
     return figure(traces, *kept_layout(key, build, fill))
 
 
