@@ -418,7 +418,7 @@ def _type_end(page, start: dt.date, end: dt.date) -> dict[str, Any]:
     }
 
 
-TYPING_ATTEMPTS = 2
+TYPING_ATTEMPTS = 3  # a make bench at curated size once met two commits in a row that started no run
 RUN_START_WAIT = 10_000  # ms after a commit for its run to start before it is typed again
 
 
