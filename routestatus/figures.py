@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 
 import numpy as np
@@ -32,6 +32,7 @@ from routestatus.plotspec import figure, kept_layout, trace
 from routestatus.selection import event_codes, named_flags
 from routestatus.status import ROADS, Interval
 from routestatus.textsafe import plot_text
+from routestatus.worded import queue
 
 MAP_CENTER = {"lat": 39.72, "lon": 46.62}
 MAP_ZOOM = 8.2
@@ -87,7 +88,7 @@ def _line(lon, lat, width: int, colour: str, name: str, meta: dict, hover: str |
     )
 
 
-RECORD_ROWS = 4096  # from this many events in range, the marks between its ends are the record's (_RecordMarks)
+RECORD_ROWS = 1024  # from this many events in range, the marks between its ends are the record's (_RecordMarks)
 DAY_MARKS_MAX = 400  # beyond this many marked days, events are marked by week instead
 SHORT_RANGE_DAYS = 31  # up to this many days, the date axis names each day under its middle
 MIDDAY = pd.Timedelta(hours=12)
@@ -310,8 +311,10 @@ class _RecordMarks:
         """:func:`mark_columns` of ``events`` (labelled by position, in order), or None where it cannot tell."""
         if not self._usable:
             return None
-        rows, positions = self._selection.events, events.index.to_numpy()
         chosen = self._chosen(record)
+        if chosen is None:  # being made once this script run is over: these rows are marked as they are
+            return None
+        rows, positions = self._selection.events, events.index.to_numpy()
         first = (since - EPOCH_DAY).days
         last = int(rows.first[positions[-1]])  # the latest start: the rows are in date order
         # The distinct start days in range: those of the rows that began before it, and the
@@ -338,7 +341,7 @@ class _RecordMarks:
             self._texts,
             self._selection,
         )
-        between = self._unit(chosen, unit)
+        between = chosen["units"][unit]
         # Per lane, in mark_columns' order: its first day or week, the record's between, its last;
         # as positions in the edges' marks followed by the record's.
         edge_days, edge_lanes = _day_numbers(edges["x"]), edges["lane"]
@@ -361,43 +364,80 @@ class _RecordMarks:
         marks = both | texts
         return {k: marks[k] for k in MARK_COLUMNS}, unit
 
-    def _chosen(self, record: tuple) -> dict:
-        """The record's rows for ``record`` (roads, event types) and their distinct start days; made once."""
+    def _chosen(self, record: tuple) -> dict | None:
+        """The record's marks for ``record`` (roads, event types); None until they are made.
+
+        The first time a choice is marked, making them is queued (:func:`routestatus.worded.queue`):
+        at 100,000 events a choice's marks by day and by week take 15-25 ms, which the rerun
+        that first asked for them would otherwise pay.
+        """
         with self._lock:
-            chosen = self._kept.get(record)
-        if chosen is None:
-            roads, types = record
-            rows = np.flatnonzero(self._selection.event_mask(dt.date.min, dt.date.max, roads, types))
-            chosen = {"rows": rows, "days": np.unique(self._selection.events.first[rows]), "units": {}}
-            with self._lock:
+            making = self._kept.get(record)
+            if making is None:
                 if len(self._kept) >= self.KEPT:
                     self._kept.pop(next(iter(self._kept)))
-                self._kept[record] = chosen
-        return chosen
+                making = self._kept[record] = _Making(partial(self._make, record))
+                queue(making)
+        return making.made
 
-    def _unit(self, chosen: dict, unit: str) -> dict:
-        """The record's marks by ``unit`` for a choice, with each mark's day and each lane's run of marks."""
-        made = chosen["units"].get(unit)
-        if made is None:
-            rows = chosen["rows"]
-            marks = _marks(
-                pd.DataFrame(index=rows),
-                _start_days(self._texts, self._selection)[rows],
-                unit,
-                None,
-                self._texts,
-                self._selection,
-            )
-            if marks is None:  # no event of the choice: the record marks nothing
-                empty = {"x": np.array([], "datetime64[us]"), "n": np.array([], np.int64)}
-                marks = {k: empty.get(k, np.array([], object)) for k in MARK_COLUMNS}
-            lanes = np.asarray(marks["lane"], object)
-            heads = np.flatnonzero(np.r_[True, lanes[1:] != lanes[:-1]]) if len(lanes) else np.array([], np.int64)
-            ends = np.r_[heads[1:], len(lanes)]
-            made = dict(marks, days=_day_numbers(marks["x"]))
-            made["lanes"] = {lanes[h]: (int(h), int(e)) for h, e in zip(heads, ends, strict=True)}
-            chosen["units"][unit] = made  # one key set once: a dict's item assignment is atomic
+    def wait(self) -> None:
+        """Make every choice's marks that is queued now, and wait until they are made (for tests)."""
+        with self._lock:
+            making = list(self._kept.values())
+        for m in making:
+            m._start()  # noqa: SLF001  (this module's own)
+            m.thread.join()
+
+    def _make(self, record: tuple) -> dict:
+        """For ``record`` (roads, event types): the record's rows, their distinct start days, and its marks by unit."""
+        roads, types = record
+        rows = np.flatnonzero(self._selection.event_mask(dt.date.min, dt.date.max, roads, types))
+        return {
+            "rows": rows,
+            "days": np.unique(self._selection.events.first[rows]),
+            "units": {unit: self._unit(rows, unit) for unit in ("day", "week")},
+        }
+
+    def _unit(self, rows: np.ndarray, unit: str) -> dict:
+        """The marks of the record's ``rows`` by ``unit``, with each mark's day and each lane's run of marks."""
+        marks = _marks(
+            pd.DataFrame(index=rows),
+            _start_days(self._texts, self._selection)[rows],
+            unit,
+            None,
+            self._texts,
+            self._selection,
+        )
+        if marks is None:  # no event of the choice: the record marks nothing
+            empty = {"x": np.array([], "datetime64[us]"), "n": np.array([], np.int64)}
+            marks = {k: empty.get(k, np.array([], object)) for k in MARK_COLUMNS}
+        lanes = np.asarray(marks["lane"], object)
+        heads = np.flatnonzero(np.r_[True, lanes[1:] != lanes[:-1]]) if len(lanes) else np.array([], np.int64)
+        ends = np.r_[heads[1:], len(lanes)]
+        made = dict(marks, days=_day_numbers(marks["x"]))
+        made["lanes"] = {lanes[h]: (int(h), int(e)) for h, e in zip(heads, ends, strict=True)}
         return made
+
+
+class _Making:
+    """Something made once in a thread of its own, started with the queued wording (see ``worded.queue``)."""
+
+    def __init__(self, make: Callable[[], object]) -> None:
+        self._make, self.made, self.thread = make, None, None
+        self._lock = threading.Lock()
+
+    def _start(self) -> None:
+        with self._lock:
+            if self.thread is None:
+                # Not a daemon, as the wording thread (routestatus.worded): a process that ends waits for it.
+                self.thread = threading.Thread(target=self._run, name="routestatus-marks", daemon=False)
+                self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.made = self._make()
+        except Exception:  # noqa: BLE001  (each range's marks are then made from its rows, as before)
+            return
 
 
 EPOCH_DAY = dt.date(1970, 1, 1)

@@ -55,6 +55,16 @@ def start_queued() -> int:
     return len(started)
 
 
+def queue(job) -> None:
+    """Queue ``job`` (an object with a ``_start()`` that starts its own thread) for :func:`start_queued`.
+
+    For other work kept per dataset that a page can do without for one run (the Timeline's
+    marks of the whole record): weakly held, as the tables are, so the caller keeps the job.
+    """
+    with _QUEUE_LOCK:
+        _QUEUE.append(weakref.ref(job))
+
+
 def _dequeue(worded: Worded) -> None:
     """Take ``worded`` off the queue, if it is on it."""
     with _QUEUE_LOCK:

@@ -146,6 +146,7 @@ def test_timeline_marks_between_a_ranges_ends_read_from_the_record_are_those_mad
     from routestatus import figures
 
     monkeypatch.setattr(figures, "RECORD_ROWS", 0)  # the record's marks for every range, however short
+    monkeypatch.setattr(figures._RecordMarks, "KEPT", 100)  # every choice below kept at once
     dataset = {"curated": data, "generated": generated}[which]
     events = dataset.tables["events"]
     read = []
@@ -157,7 +158,14 @@ def test_timeline_marks_between_a_ranges_ends_read_from_the_record_are_those_mad
         return made
 
     monkeypatch.setattr(figures._RecordMarks, "marks", counted)
-    for view in _choices(dataset, 60, seed=12):
+    views = list(_choices(dataset, 60, seed=12))
+    for view in views:  # each choice's record marks queued, the rows marked as they are meanwhile
+        if len(view.events_with()) and view.event_filter is not None:
+            figures.mark_columns(view.events_with(), view.choice.start, events, dataset.selection, view.event_filter)
+    assert not any(read)
+    dataset.selection.kept("record marks", events, lambda: None).wait()
+    read.clear()
+    for view in views:
         marked = view.events_with()
         shown = [iv for road in view.choice.shown_roads for iv in view.clipped[road]]
         if not len(marked) or not shown or view.event_filter is None:  # rows with no column: not .empty
