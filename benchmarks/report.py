@@ -20,26 +20,26 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 # What bounds each figure that misses its target, by the figure's name up to its first dot.
 # The profiles behind these sentences are in docs/performance.md, "Where the time goes".
 BOUNDS = {
-    "warm_rerun_same": "the project's own work per rerun (the Timeline's figure and its marks' hovers, the typed "
-    "status intervals, the events in range, the days per status; the Map's marks and cards; pandas' cost per call), "
-    "37-57 % of a rerun under the profiler against 41-59 % in Streamlit's commands without a search; with a search "
-    "68-83 % is Streamlit's commands (the Styler that marks the cells, which the floor pays too); see Where the "
-    "time goes",
+    "warm_rerun_same": "the project's own work per rerun, a few milliseconds against floors of 9-17 ms (the "
+    "Timeline's figure, 1.2-2.3 ms; the Map's marks, 1.5-5.4 ms; the sources of a view, 0.8 ms; the tables' takes, "
+    "the events in range and the sidebar's own work, about 1 ms each; pandas' cost per call), 28-47 % of a rerun "
+    "under the profiler against 50-66 % in Streamlit's commands without a search (with a search, which meets 1.3x, "
+    "83-88 % at 100,000 events is Streamlit's commands); each cell is within 0.1 of 1.3x from one run to the next; "
+    "see Where the time goes",
     "warm_rerun": "as for the same-output floor, and today's floor draws 4 elements where a page draws 28-150",
     "cold_start": "importing the pages' libraries and the first run of the page; the data comes from the disk cache",
-    "cold_start_first": "at 100,000 events, reading and checking new data once (validate, 0.5-0.6 s in a new "
-    "process: Arrow's parse and the checks of distinct values, unique cells and foreign keys in Arrow), building "
-    "the typed frames (0.12 s) and putting the events and statements in date order (0.05-0.15 s); see Where the "
-    "time goes",
+    "cold_start_first": "at 100,000 events, reading and checking new data once (validate, 0.45-0.53 s in a new "
+    "process: Arrow's parse and the checks of distinct values, unique cells and foreign keys in Arrow; about 40 % of "
+    "the floor's whole start, which reads one file and checks nothing), building the typed frames (0.12 s) and "
+    "putting the events and statements in date order (0.05-0.09 s); see Where the time goes",
     "peak_memory": "the loaded dataset's typed frames and the selection arrays kept for it, beside the floor's "
     "one frame",
     "memory_20_sessions": "each session's view and the elements AppTest keeps for it",
-    "snapshot_zip": "at curated size, fixed costs per snapshot against 13-16 ms for to_csv: GDAL writing three "
-    "GeoPackage layers (31 ms; it opens the file anew for each layer, about 6 ms a layer, more than 1.5x to_csv by "
-    "itself), building the GIS layers (12 ms), working out the view's five tables (16 ms; the floor is handed "
-    "them), the CSVs (17 ms), then the GeoJSON, README, manifest and zip; the CSVs alone are snapshot_table_csv",
-    "snapshot_table_csv": "at curated size, working out the view's five tables (16 ms; the floor is handed them) "
-    "and Arrow's fixed cost per call: the CSVs themselves take 17 ms against 14 ms for to_csv",
+    "snapshot_zip": "at curated size, fixed costs per snapshot against 10-11 ms for to_csv: GDAL writing three "
+    "GeoPackage layers (23 ms; it opens the file anew for each layer, about 6 ms a layer, more than 2x to_csv by "
+    "itself), building the GIS layers (11 ms), the two tables made per view and their CSVs (9 ms), the GeoJSON "
+    "(5 ms), then the README, manifest and zip; the CSVs alone are snapshot_table_csv",
+    "snapshot_table_csv": "at curated size, working out the view's tables and Arrow's fixed cost per call",
 }
 
 
