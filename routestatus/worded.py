@@ -87,6 +87,7 @@ class Worded:
         self._preparing: threading.Thread | None = None
         self._none: pd.DataFrame | None = None  # the words of no rows
         self._arrow: pa.Table | None = None  # every row's words in Arrow (once worded whole, or of one block)
+        self._listed: dict[str, np.ndarray] = {}  # columns of the whole words as arrays (whole_column)
         self._ahead = prepare and BLOCK < len(whole) <= PREPARED_MAX_ROWS
         if self._ahead:
             # Queued, not started: the page that first shows the table is drawn without the
@@ -138,6 +139,21 @@ class Worded:
             # A table of one block is never worded ahead: the block, worded once and kept, is all of it.
             return self.rows(positions) if len(self._whole) <= BLOCK else None
         return self.rows(positions)
+
+    def whole_column(self, name: str, positions: np.ndarray) -> list | None:
+        """``whole_rows(positions)[name].tolist()``: once the table is worded whole, from that column kept as an array.
+
+        For the Map's marks, which read one column of rows scattered over the table: a take of
+        the frame and its column cost 0.5 ms a rerun at 100,000 events, the array's take a tenth.
+        """
+        if self._all is None:
+            rows = self.whole_rows(positions)
+            return None if rows is None else rows[name].tolist()
+        column = self._listed.get(name)
+        if column is None:
+            # The column's own values (as tolist gives them), kept beside the words; never changed.
+            column = self._listed[name] = np.array(self._all[name].tolist() + [None], dtype=object)[:-1]
+        return column[np.asarray(positions, np.int64)].tolist()
 
     def arrow_rows(self, positions: np.ndarray) -> pa.Table | None:
         """:meth:`rows` as an Arrow table, once the whole table is worded (or it is one block); else None.

@@ -228,6 +228,25 @@ def test_a_process_that_ends_while_words_are_made_waits_for_them_and_exits_clean
         assert done.stderr == "", done.stderr[-2000:]
 
 
+def test_one_column_of_scattered_rows_is_that_column_of_the_rows():
+    from routestatus.worded import BLOCK
+
+    whole = pd.DataFrame({"n": np.arange(5 * BLOCK)})
+    make = lambda rows: pd.DataFrame({"s": [None if n % 7 == 0 else f"row {n}" for n in rows["n"]], "n": rows["n"]})  # noqa: E731
+    positions = np.array([3, 5 * BLOCK - 1, 0, 2 * BLOCK + 1, 3, 7])
+    kept = Worded(whole, make, prepare=False)
+    assert kept.whole_column("s", positions) is None  # not worded whole: nothing to read
+    small = Worded(whole.iloc[:BLOCK], make, prepare=False)  # one block: read from it at once
+    assert (
+        small.whole_column("s", positions[positions < BLOCK]) == small.rows(positions[positions < BLOCK])["s"].tolist()
+    )
+    kept = Worded(whole, make)
+    assert kept.wait()
+    for at in (positions, np.arange(BLOCK, 3 * BLOCK), np.array([], np.int64)):
+        assert kept.whole_column("s", at) == kept.whole_rows(at)["s"].tolist()
+        assert kept.whole_column("n", at) == kept.whole_rows(at)["n"].tolist()
+
+
 def test_a_table_of_one_block_gives_its_rows_at_once_and_words_them_once():
     from routestatus.worded import BLOCK
 
