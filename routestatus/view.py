@@ -13,6 +13,7 @@ most once, and a download made from the same view holds exactly the rows the pag
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import re
@@ -670,10 +671,14 @@ class View:
     def _source_positions(self) -> np.ndarray:
         """The positions in the sources table of :attr:`sources`' rows."""
         selection = self.data.selection
-        evidence = {e for road in self.choice.shown_roads for iv in self.clipped[road] for e in iv.evidence}
+        c = self.choice
+        # The events behind the intervals in range: those of the record's intervals that overlap
+        # it (clip keeps each one's evidence), read from positions kept per road, not an id set.
+        behind = selection.kept("evidence positions", self.intervals, partial(_Evidence, self.intervals, selection))
         # The events shown and the events behind the intervals, as one mask; their sources at once.
         events = self._event_keep.copy()
-        events[selection.event_positions(evidence)] = True
+        for road in c.shown_roads:
+            events[behind.positions(road, c.start, c.end)] = True
         return selection.sources_cited(events, self._statement_positions, self.choice.shown_roads)
 
     @cached_property
@@ -848,6 +853,31 @@ class View:
         """
         located = self._positions(name) if name in ("events", "statements", "sources") else None
         return None if located is None else located[1]
+
+
+class _Evidence:
+    """Per road, the positions in the events table of each status interval's evidence, laid end to end.
+
+    The intervals of a range are a run of the record's, found by binary search (as
+    ``status.clip`` finds them), so the events behind them are a slice: working out the
+    set of their ids and looking each up cost Sources & method 0.3 ms a rerun at 100,000 events.
+    """
+
+    def __init__(self, intervals: dict[str, list], selection) -> None:
+        self._roads = {}
+        for road, ivs in intervals.items():
+            lists = [selection.event_positions(iv.evidence) for iv in ivs]
+            offsets = np.cumsum([0] + [len(x) for x in lists])
+            flat = np.concatenate(lists) if lists else np.zeros(0, np.int64)
+            self._roads[road] = ([iv.start for iv in ivs], [iv.end for iv in ivs], offsets, flat)
+
+    def positions(self, road: str, lo: dt.date, hi: dt.date) -> np.ndarray:
+        """The positions of the events behind ``road``'s intervals that overlap [lo, hi] (repeats possible)."""
+        if road not in self._roads:
+            return np.zeros(0, np.int64)
+        starts, ends, offsets, flat = self._roads[road]
+        first, last = bisect.bisect_left(ends, lo), bisect.bisect_right(starts, hi)
+        return flat[offsets[first] : offsets[max(first, last)]]
 
 
 def _part(values: list, part) -> list:
