@@ -21,11 +21,11 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 # The profiles behind these sentences are in docs/performance.md, "Where the time goes".
 BOUNDS = {
     "warm_rerun_same": "the project's own work per rerun, a few milliseconds against floors of 9-17 ms (the "
-    "Timeline's figure, 1.2-2.3 ms; the Map's marks, 1.5-5.4 ms; the sources of a view, 0.8 ms; the tables' takes, "
-    "the events in range and the sidebar's own work, about 1 ms each; pandas' cost per call), 28-47 % of a rerun "
-    "under the profiler against 50-66 % in Streamlit's commands without a search (with a search, which meets 1.3x, "
-    "83-88 % at 100,000 events is Streamlit's commands); each cell is within 0.1 of 1.3x from one run to the next; "
-    "see Where the time goes",
+    "Timeline's figure, 1.2-2.3 ms; the Map's marks, 1.1-3.7 ms; the sources of a view, 1.2-1.7 ms; the tables' "
+    "takes, the events in range and the sidebar's own work, about 1 ms each; pandas' cost per call), 28-47 % of a "
+    "rerun under the profiler against 50-66 % in Streamlit's commands without a search (with a search, 83-88 % at "
+    "100,000 events is Streamlit's commands); each cell moves by about 0.1 from one run to the next, and range by "
+    "range every page is at 1.30x or less; see Where the time goes",
     "warm_rerun": "as for the same-output floor, and today's floor draws 4 elements where a page draws 28-150",
     "cold_start": "importing the pages' libraries and the first run of the page; the data comes from the disk cache",
     "cold_start_first": "at 100,000 events, reading and checking new data once (validate, 0.45-0.53 s in a new "
