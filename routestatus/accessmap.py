@@ -276,7 +276,7 @@ def _event_marks(
     few = counts <= MARK_IDS
     carried = np.concatenate([order[s:e] for s, e, f in zip(starts, ends, few, strict=True) if f] or [rows[:0]])
     if by_position is not None:  # the ids as an array made once per dataset: a take of the column cost 0.5 ms
-        every = by_position.kept("event ids", texts, lambda: np.array(ids.tolist() + [None], dtype=object)[:-1])
+        every = by_position.kept("event ids", texts, lambda: np.array(ids.tolist(), dtype=object))
         carried_ids = every[labels[carried]].tolist()
     else:
         carried_ids = ids.iloc[labels[carried]].tolist()

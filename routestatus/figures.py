@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import partial
 
 import numpy as np
@@ -32,7 +32,7 @@ from routestatus.plotspec import figure, kept_layout, trace
 from routestatus.selection import event_codes, named_flags
 from routestatus.status import ROADS, Interval
 from routestatus.textsafe import plot_text
-from routestatus.worded import queue
+from routestatus.worded import Later, queue
 
 MAP_CENTER = {"lat": 39.72, "lon": 46.62}
 MAP_ZOOM = 8.2
@@ -304,7 +304,7 @@ class _RecordMarks:
         self._texts, self._selection = texts, selection
         rows = selection.events
         self._usable = rows.sorted and bool(np.all(rows.last[rows.live] >= rows.first[rows.live]))
-        self._kept: dict[tuple, dict] = {}
+        self._kept: dict[tuple, Later] = {}
         self._lock = threading.Lock()  # sessions' threads add and drop choices
 
     def marks(self, events: pd.DataFrame, since: dt.date, record: tuple) -> tuple[dict, str] | None:
@@ -341,6 +341,8 @@ class _RecordMarks:
             self._texts,
             self._selection,
         )
+        if edges is None:  # rows on no lane (a table that failed its checks): marked as they are
+            return None
         between = chosen["units"][unit]
         # Per lane, in mark_columns' order: its first day or week, the record's between, its last;
         # as positions in the edges' marks followed by the record's.
@@ -367,7 +369,7 @@ class _RecordMarks:
     def _chosen(self, record: tuple) -> dict | None:
         """The record's marks for ``record`` (roads, event types); None until they are made.
 
-        The first time a choice is marked, making them is queued (:func:`routestatus.worded.queue`):
+        The first time a choice is marked, making them is queued (:class:`routestatus.worded.Later`):
         at 100,000 events a choice's marks by day and by week take 15-25 ms, which the rerun
         that first asked for them would otherwise pay.
         """
@@ -376,7 +378,7 @@ class _RecordMarks:
             if making is None:
                 if len(self._kept) >= self.KEPT:
                     self._kept.pop(next(iter(self._kept)))
-                making = self._kept[record] = _Making(partial(self._make, record))
+                making = self._kept[record] = Later(partial(self._make, record), "routestatus-marks")
                 queue(making)
         return making.made
 
@@ -417,27 +419,6 @@ class _RecordMarks:
         made = dict(marks, days=_day_numbers(marks["x"]))
         made["lanes"] = {lanes[h]: (int(h), int(e)) for h, e in zip(heads, ends, strict=True)}
         return made
-
-
-class _Making:
-    """Something made once in a thread of its own, started with the queued wording (see ``worded.queue``)."""
-
-    def __init__(self, make: Callable[[], object]) -> None:
-        self._make, self.made, self.thread = make, None, None
-        self._lock = threading.Lock()
-
-    def _start(self) -> None:
-        with self._lock:
-            if self.thread is None:
-                # Not a daemon, as the wording thread (routestatus.worded): a process that ends waits for it.
-                self.thread = threading.Thread(target=self._run, name="routestatus-marks", daemon=False)
-                self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            self.made = self._make()
-        except Exception:  # noqa: BLE001  (each range's marks are then made from its rows, as before)
-            return
 
 
 EPOCH_DAY = dt.date(1970, 1, 1)

@@ -55,14 +55,45 @@ def start_queued() -> int:
     return len(started)
 
 
-def queue(job) -> None:
-    """Queue ``job`` (an object with a ``_start()`` that starts its own thread) for :func:`start_queued`.
-
-    For other work kept per dataset that a page can do without for one run (the Timeline's
-    marks of the whole record): weakly held, as the tables are, so the caller keeps the job.
-    """
+def queue(job: Worded | Later) -> None:
+    """Queue ``job`` for :func:`start_queued`: weakly held, so a job no one keeps is never started."""
     with _QUEUE_LOCK:
         _QUEUE.append(weakref.ref(job))
+
+
+def _thread(target: Callable[[], None], name: str) -> threading.Thread:
+    """``target`` started in a thread of its own.
+
+    Not a daemon: a process that ends waits for the work under way (under a second at
+    100,000 events). A daemon thread still inside pandas or Arrow when the interpreter shuts
+    down makes it abort ("PyGILState_Release ... finalizing").
+    """
+    thread = threading.Thread(target=target, name=name, daemon=False)
+    thread.start()
+    return thread
+
+
+class Later:
+    """Other work kept per dataset that a page can do without for one run, queued as the tables are.
+
+    ``make()`` runs once, in a thread started by :func:`start_queued` (or :meth:`start`);
+    ``made`` is its result, None until then or if it failed (the page then goes on without it).
+    """
+
+    def __init__(self, make: Callable[[], object], name: str) -> None:
+        self._make, self._name, self.made, self.thread = make, name, None, None
+        self._lock = threading.Lock()
+
+    def _start(self) -> None:
+        with self._lock:
+            if self.thread is None:
+                self.thread = _thread(self._run, self._name)
+
+    def _run(self) -> None:
+        try:
+            self.made = self._make()
+        except Exception:  # noqa: BLE001  (see the class: the page goes on without it)
+            return
 
 
 def _dequeue(worded: Worded) -> None:
@@ -93,17 +124,12 @@ class Worded:
             # Queued, not started: the page that first shows the table is drawn without the
             # wording beside it (at 100,000 events that cost the first start 7 %), and
             # start_queued() starts it once the script run is over.
-            with _QUEUE_LOCK:
-                _QUEUE.append(weakref.ref(self))
+            queue(self)
 
     def _start(self) -> None:
         with self._lock:
             if self._preparing is None:
-                # Not a daemon: a process that ends waits for the wording under way (under a
-                # second at 100,000 events). A daemon thread still inside pandas or Arrow when
-                # the interpreter shuts down makes it abort ("PyGILState_Release ... finalizing").
-                self._preparing = threading.Thread(target=self._prepare, name="routestatus-words", daemon=False)
-                self._preparing.start()
+                self._preparing = _thread(self._prepare, "routestatus-words")
 
     def _prepare(self) -> None:
         """Word every row in one call (outside the lock, so pages are worded by block meanwhile), then keep it."""
@@ -152,7 +178,7 @@ class Worded:
         column = self._listed.get(name)
         if column is None:
             # The column's own values (as tolist gives them), kept beside the words; never changed.
-            column = self._listed[name] = np.array(self._all[name].tolist() + [None], dtype=object)[:-1]
+            column = self._listed[name] = np.array(self._all[name].tolist(), dtype=object)
         return column[np.asarray(positions, np.int64)].tolist()
 
     def arrow_rows(self, positions: np.ndarray) -> pa.Table | None:
