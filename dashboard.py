@@ -29,6 +29,12 @@ def _serve() -> None:
 if __name__ == "__main__" and not runtime.exists():  # plain `python dashboard.py`
     _serve()
 
+from routestatus.contenthash import begin  # noqa: E402  (the standard library alone)
+from routestatus.paths import resolve_root  # noqa: E402
+
+# The data's files are hashed on the other core while the libraries below are imported.
+begin(resolve_root())
+
 from pages.app.dataset import load  # noqa: E402  (after the server check above)
 from pages.app.navigation import declare_pages  # noqa: E402
 from pages.app.record import from_link, record_query, show_record  # noqa: E402
@@ -42,7 +48,6 @@ from pages.app.widgets import (  # noqa: E402
 )
 from routestatus.citation import link_query  # noqa: E402
 from routestatus.load import fingerprint  # noqa: E402
-from routestatus.paths import resolve_root  # noqa: E402
 from routestatus.view import View  # noqa: E402
 from routestatus.worded import start_queued  # noqa: E402
 

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from routestatus.filters import event_span
+from routestatus.worded import Later, queue
 
 NS_PER_DAY = 86_400 * 10**9
 T = TypeVar("T")
@@ -349,10 +350,28 @@ class Selection:
         return None if at is None else self._sources_table.iloc[at]
 
     @cached_property
-    def _event_position(self) -> dict[str, int]:
-        # Made when a record first asks (a dict of 100,000 ids cost every start 17 ms).
-        return {e: i for i, e in enumerate(self._event_ids.tolist())}
+    def _event_position(self) -> Later:
+        """Each event id's position (the last row's, of an id given twice), made in the background.
+
+        A dict of 100,000 ids cost a first start 17 ms, for the one or two ids the Map's
+        cards look up; until it is made, a few ids are found by one pass over the ids.
+        """
+        made = Later(lambda: {e: i for i, e in enumerate(self._event_ids.tolist())}, "routestatus-event-ids")
+        queue(made)
+        return made
+
+    # Up to this many ids are looked up by one pass over every id while the dict is not made.
+    FEW_IDS = 8
 
     def event_positions(self, event_ids) -> np.ndarray:
-        """Positions of the events with these ids (ids not in the table are left out)."""
-        return np.asarray(sorted({self._event_position[e] for e in event_ids if e in self._event_position}), np.int64)
+        """Positions of the events with these ids (ids not in the table are left out), ascending."""
+        positions = self._event_position.made
+        wanted = {e for e in event_ids if isinstance(e, str)}
+        if positions is None and len(wanted) <= self.FEW_IDS:
+            ids = pa.array(self._event_ids, from_pandas=True)
+            at = np.flatnonzero(pc.is_in(ids, value_set=pa.array(sorted(wanted), pa.string())).to_numpy(False))
+            last = dict(zip(ids.take(pa.array(at)).to_pylist(), at.tolist(), strict=True))
+            return np.asarray(sorted(last.values()), np.int64)
+        if positions is None:
+            positions = self._event_position.now()
+        return np.asarray(sorted({positions[e] for e in wanted if e in positions}), np.int64)

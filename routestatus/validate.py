@@ -220,9 +220,19 @@ def _re2_reads(pattern: str) -> bool:
     return True
 
 
-def _keys(loaded: _Loaded, table: str, column: str) -> set[str]:
+def _keys(loaded: _Loaded, table: str, column: str, delimiter: str | None = None) -> pa.Array:
+    """The distinct filled keys of a column, each item of a delimited list on its own, in Arrow.
+
+    Whole-column work: the 100,000 lists of sources of as many events, split in Python,
+    cost a first start 30 ms.
+    """
     read = loaded.reads.get(table)
-    return set(read.distinct(column)) if read is not None and len(read) else set()
+    if read is None or not len(read):
+        return pa.array([], pa.string())
+    keys = pc.unique(read.arrow(column))
+    if delimiter:
+        keys = pc.unique(pc.list_flatten(pc.split_pattern(keys, delimiter)))
+    return pc.filter(keys, pc.not_equal(keys, ""))
 
 
 def _foreign_keys(root: Root, loaded: _Loaded) -> list[Problem]:
@@ -232,12 +242,11 @@ def _foreign_keys(root: Root, loaded: _Loaded) -> list[Problem]:
         for fk in table.foreign_keys:
             if not loaded.usable.get(fk.ref_table):
                 continue  # the referenced file is already reported as unreadable
-            known = _keys(loaded, fk.ref_table, fk.ref_field)
-            values = _keys(loaded, table.name, fk.field)
-            if fk.delimiter:
-                values = {item for value in values if value for item in value.split(fk.delimiter)}
-            if values - {""} <= known:
-                continue  # every key resolves: no row need be visited
+            known_keys = _keys(loaded, fk.ref_table, fk.ref_field)
+            values = _keys(loaded, table.name, fk.field, fk.delimiter)
+            if pc.all(pc.is_in(values, value_set=known_keys)).as_py() is not False:
+                continue  # every key resolves (or there are none): no row need be visited
+            known = set(known_keys.to_pylist())
             for row in loaded.tables[table.name]:
                 value = row.values[fk.field]
                 items = value.split(fk.delimiter) if fk.delimiter and value else [value]

@@ -95,6 +95,12 @@ class Later:
         except Exception:  # noqa: BLE001  (see the class: the page goes on without it)
             return
 
+    def now(self) -> object:
+        """``made``, made here and now if the thread has not made it yet (a page that cannot do without it)."""
+        if self.made is None:
+            self.made = self._make()
+        return self.made
+
 
 def _dequeue(worded: Worded) -> None:
     """Take ``worded`` off the queue, if it is on it."""

@@ -10,6 +10,7 @@ lines and problems.
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -79,6 +80,44 @@ def test_other_files_are_left_to_the_strict_reader(name, tmp_path, monkeypatch):
     path.write_bytes(NOT_PLAIN[name].encode("utf-8"))
     fast, strict = _both(path, COLUMNS, monkeypatch)
     assert fast.table is None
+    _same(fast, strict)
+
+
+# Bytes that are not UTF-8 in files that are otherwise plain: Arrow, reading the bytes, must
+# turn them down as Python's strict decoding does, so the problem is reported with its place.
+NOT_UTF8 = {
+    "Latin-1 in a value": b"id,text,n\nA1,caf\xe9,1\n",
+    "a surrogate": b"id,text,n\nA1,x,1\nA2,\xed\xa0\x80,2\n",
+    "an overlong slash": b"id,text,n\nA1,\xc0\xaf,1\n",
+    "past U+10FFFF": b"id,text,n\nA1,\xf4\x90\x80\x80,1\n",
+    "a sequence cut at the end": b"id,text,n\nA1,x,1\nA2,y,\xf0\x9f\x98",
+    "in a quoted value": b'id,text,n\nA1,"a,\xe9",1\n',
+    "in the header": b"id,t\xe9xt,n\nA1,x,1\n",
+}
+
+
+@pytest.mark.parametrize("name", list(NOT_UTF8))
+def test_bytes_that_are_not_utf8_are_reported_as_the_strict_reader_reports_them(name, tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    path.write_bytes(NOT_UTF8[name])
+    fast, strict = _both(path, COLUMNS, monkeypatch)
+    assert fast.table is None and not fast.usable
+    assert any("UTF-8" in p.expected for p in fast.problems)
+    _same(fast, strict)
+
+
+@pytest.mark.parametrize("name", list(PLAIN))
+def test_plain_files_are_read_from_their_bytes_without_decoding_them_first(name, tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    path.write_bytes(PLAIN[name].encode("utf-8"))
+    strict = read_csv(path, path.name, COLUMNS)
+
+    def never(*args):
+        raise AssertionError("a plain file's text was decoded")
+
+    monkeypatch.setattr(csvfile, "_decode", never)
+    fast = read_csv(path, path.name, COLUMNS)
+    assert fast.table is not None
     _same(fast, strict)
 
 
@@ -160,3 +199,61 @@ def test_the_plain_file_test_on_bytes_agrees_with_splitting_the_text():
         assert csvfile._plain_rfc4180(text.encode("utf-8")) == expected, repr(text)
         verdicts.add(expected)
     assert verdicts == {(False, False), (True, False), (True, True)}  # every answer was met
+
+
+def _with_events(source: Path, target: Path, change) -> Root:
+    """A copy of the dataset at ``source`` whose events.csv rows are shuffled and passed through ``change``."""
+    import shutil
+
+    shutil.copytree(source, target)
+    path = target / "data" / "events.csv"
+    header, *rows = path.read_text(encoding="utf-8").split("\n")
+    rows = [r for r in rows if r]
+    order = np.random.default_rng(7).permutation(len(rows))
+    rows = change(header.split(","), [rows[i] for i in order])
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return Root(target)
+
+
+DATE_CASES = {
+    "shuffled": lambda header, rows: rows,
+    "blank dates": lambda header, rows: _cells(header, rows, {"date_start": ""}, 5),
+    # Blank ids among rows of one day: a missing id sorts after the others, as pandas sorts.
+    "blank ids": lambda header, rows: _cells(
+        header, _cells(header, rows, {"date_start": "2022-12-12"}, 10), {"event_id": ""}, 5
+    ),
+    "a day that is not one": lambda header, rows: _cells(header, rows, {"date_start": "2022-02-30"}, 3),
+    "a day not padded": lambda header, rows: _cells(header, rows, {"date_start": "2022-1-5"}, 3),
+}
+
+
+def _cells(header, rows, values, count):
+    """The rows with the first ``count`` given these cells (rows without quotes only, so commas split cells)."""
+    out, changed = [], 0
+    for row in rows:
+        cells = row.split(",")
+        if changed < count and '"' not in row and len(cells) == len(header):
+            for column, value in values.items():
+                cells[header.index(column)] = value
+            changed += 1
+        out.append(",".join(cells))
+    assert changed == count
+    return out
+
+
+@pytest.mark.parametrize("case", list(DATE_CASES))
+def test_rows_put_in_date_order_as_text_come_out_as_sorting_the_typed_frame(case, generated, tmp_path, monkeypatch):
+    from routestatus import load
+
+    root = _with_events(Path(generated), tmp_path / "copy", DATE_CASES[case])
+    used = []
+    real = load._text_date_order
+    monkeypatch.setattr(load, "_text_date_order", lambda *a: used.append(r := real(*a)) or r)
+    fast = load_dataset(root)
+    with monkeypatch.context() as m:
+        _strictly(m)
+        strict = load_dataset(root)
+    assert used and (used[0] is not None) == (case != "a day not padded")
+    for name in ("events", "statements"):
+        pd.testing.assert_frame_equal(fast.tables[name], strict.tables[name], obj=name)
+        assert not fast.tables[name]["_line"].is_monotonic_increasing or name == "statements"

@@ -232,3 +232,31 @@ def test_the_loaders_date_order_is_pandas_sort_with_missing_days_last_and_ties_k
             shuffled.loc[shuffled.index[7:9], key] = shuffled[key].iloc[9]  # an id given three times
             expected = shuffled.sort_values([date, key], ignore_index=True)
             pd.testing.assert_frame_equal(in_date_order(shuffled, date, key), expected)
+
+
+def test_event_positions_found_by_a_pass_over_the_ids_are_those_of_the_kept_dict(generated):
+    from routestatus.selection import Selection
+
+    tables = dict(generated.tables)
+    events = tables["events"].copy()
+    # An id given twice (a table that failed its checks) and a missing one: the dict keeps the last row's.
+    events.loc[events.index[40], "event_id"] = events["event_id"].iloc[3]
+    events.loc[events.index[41], "event_id"] = pd.NA
+    tables["events"] = events
+    ids = events["event_id"].tolist()
+    rng = random.Random(4)
+    asks = [[ids[3]], [], ["no such id"], [ids[9], ids[9], None, "E?"]]
+    asks += [rng.sample([i for i in ids if isinstance(i, str)], k) for k in (1, 2, 5, 8) for _ in range(5)]
+    scanned = Selection(tables)
+    passes = [scanned.event_positions(ask) for ask in asks]
+    assert scanned._event_position.made is None, "few ids are found without making the dict"
+    kept = Selection(tables)
+    kept._event_position.now()
+    for ask, found in zip(asks, passes, strict=True):
+        np.testing.assert_array_equal(found, kept.event_positions(ask), err_msg=str(ask))
+        assert found.dtype == np.int64
+    assert scanned.event_positions([ids[3]]).tolist() == [40]
+    # Many ids at once make the dict in the asking thread.
+    many = scanned.event_positions(ids[:50])
+    assert scanned._event_position.made is not None
+    np.testing.assert_array_equal(many, kept.event_positions(ids[:50]))
