@@ -14,6 +14,7 @@ The data and its checks
 - ``geocheck``: checks of the GeoJSON layers; ``geobuild`` builds them from the tables.
 - ``quotes``: finding a quote in its archived text; ``anchors``: where it sits, and verify.
 - ``typedframes``: typed frames from CSV text and back.
+- ``contenthash``: the content hash of the three folders (the dataset version), begun early.
 - ``load``: everything read and checked into one ``Dataset``.
 - ``diskcache``: loaded datasets kept on disk by content and code version, for the next process.
 
