@@ -115,14 +115,15 @@ def rows_of(frame: pd.DataFrame, keep: np.ndarray, columns: Sequence[str] | None
 def rows_at(frame: pd.DataFrame, where: np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The rows of ``frame`` at the ascending positions ``where`` (of ``columns`` only, if given).
 
-    A slice (no copy) when they are one run, else a take; rows and columns in one ``iloc``.
-    The columns are found one by one in the index's own table (``get_indexer`` builds one
-    for each call: 0.4 ms, more than taking a few hundred rows).
+    A slice (no copy) when they are one run, else a take.
     """
-    cols = slice(None) if columns is None else [frame.columns.get_loc(c) for c in columns]
-    if len(where) and where[-1] - where[0] + 1 == len(where):
-        return frame.iloc[int(where[0]) : int(where[-1]) + 1, cols]
-    return frame.iloc[where, cols]
+    run = len(where) and where[-1] - where[0] + 1 == len(where)
+    rows = slice(int(where[0]), int(where[-1]) + 1) if run else where
+    if columns is None:
+        return frame.iloc[rows]
+    # A few columns, each taken from its own array into a new frame: half what one ``iloc``
+    # of rows and columns costs (0.1 against 0.26 ms for the dates of 3,000 statements).
+    return pd.DataFrame({c: frame[c].array[rows] for c in columns}, index=frame.index[rows], copy=False)
 
 
 def _among(codes: np.ndarray, wanted: list[int], n: int) -> np.ndarray:

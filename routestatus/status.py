@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -191,8 +192,18 @@ def days_in_status(
     # One block from plain lists: a frame from a dict of dicts, then its columns picked, cost
     # about 1 ms more on every rerun of the Map and the Timeline.
     return pd.DataFrame(
-        np.asarray(rows, np.int64).reshape(len(rows), len(statuses)), index=list(roads), columns=list(statuses)
+        np.asarray(rows, np.int64).reshape(len(rows), len(statuses)), index=labels(roads), columns=labels(statuses)
     )
+
+
+@functools.lru_cache(maxsize=64)
+def labels(names: tuple[str, ...]) -> pd.Index:
+    """``pd.Index(names)``, made once per tuple of names and shared (an Index is never changed in place).
+
+    Each frame of a few numbers the pages make per rerun spent most of its 80 microseconds
+    making its index and columns from lists.
+    """
+    return pd.Index(list(names))
 
 
 def passage_days(days: pd.DataFrame) -> pd.DataFrame:
@@ -208,4 +219,6 @@ def passage_days(days: pd.DataFrame) -> pd.DataFrame:
     zero = np.zeros(len(days), np.int64)
     values = np.column_stack([block[:, at[c]] if c in at else zero for c in parts])
     blocked = values[:, : len(NO_CIVILIAN_PASSAGE)].sum(axis=1)
-    return pd.DataFrame(np.column_stack([blocked, values]), index=days.index, columns=["no_civilian_passage", *parts])
+    return pd.DataFrame(
+        np.column_stack([blocked, values]), index=days.index, columns=labels(("no_civilian_passage", *parts))
+    )

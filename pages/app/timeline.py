@@ -15,6 +15,7 @@ from routestatus.labels import (
     passage_words,
 )
 from routestatus.page_tables import events_table, intervals_arrow
+from routestatus.status import labels
 
 view = st.session_state["view"]
 data, choice = view.data, view.choice
@@ -44,8 +45,8 @@ st.plotly_chart(
 counts, passage = view.days, view.passage
 days = pd.DataFrame(
     np.column_stack([passage["no_civilian_passage"].to_numpy(), counts.to_numpy()]),
-    index=pd.Index([ROAD_LABELS.get(r, r) for r in counts.index]),
-    columns=[NO_PASSAGE_COLUMN, *(STATUS_LABELS.get(c, c) for c in counts.columns)],
+    index=labels(tuple(ROAD_LABELS.get(r, r) for r in counts.index)),
+    columns=labels((NO_PASSAGE_COLUMN, *(STATUS_LABELS.get(c, c) for c in counts.columns))),
 )
 st.subheader(f"Days in each status, {choice.start} to {choice.end}")
 st.dataframe(days, key="days_table")
