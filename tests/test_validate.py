@@ -347,6 +347,19 @@ def test_the_spaces_validate_looks_for_are_every_character_strip_removes():
     assert SPACES == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 
 
+def test_the_cells_marked_blank_or_padded_are_those_strip_would_change():
+    """Every space character at either end, alone, inside, beside other scripts: the mark is Python's own test."""
+    import pyarrow as pa
+
+    from routestatus.validate import SPACES, _blank_or_padded
+
+    cells = ["", "x", "Լաչին", "a b", "a\u3000b", "\u200b", "\u00a0\u00a0", "Лачин\u2029", "ab\u0085c"]
+    for space in SPACES:
+        cells += [space, f"{space}Laçın", f"Laçın{space}", f"Լ{space}Լ", f"{space}Լաչին{space}"]
+    marked = _blank_or_padded(pa.chunked_array([cells[: len(cells) // 2], cells[len(cells) // 2 :]]))
+    assert marked.to_pylist() == [c == "" or c != c.strip() for c in cells]
+
+
 @pytest.mark.parametrize("text", ["\u00a0Road closed", "Road closed\u3000", " Road closed", "Road closed\n"])
 def test_a_space_at_either_end_of_free_text_is_found(root, text):
     """Free text is checked in Arrow first; only the cells with a space at an end, or none at all, reach check_cell."""
