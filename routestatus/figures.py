@@ -91,7 +91,7 @@ def _line(lon, lat, width: int, colour: str, name: str, meta: dict, hover: str |
 RECORD_ROWS = 1024  # from this many events in range, the marks between its ends are the record's (_RecordMarks)
 DAY_MARKS_MAX = 400  # beyond this many marked days, events are marked by week instead
 SHORT_RANGE_DAYS = 31  # up to this many days, the date axis names each day under its middle
-MIDDAY = pd.Timedelta(hours=12)
+MIDDAY = dt.timedelta(hours=12)
 
 
 def range_axis(intervals: list[Interval]) -> dict:
@@ -106,13 +106,16 @@ def range_axis(intervals: list[Interval]) -> dict:
     if not intervals:
         return {"type": "date"}
     lo, hi = min(iv.start for iv in intervals), max(iv.end for iv in intervals)
-    first, after = pd.Timestamp(lo), pd.Timestamp(hi) + pd.Timedelta(days=1)
-    pad = (after - first) * 0.01  # a margin, so a mark on the first or last day is drawn whole
+    # Python's datetimes, which the figure's JSON writes as it writes pandas' Timestamps (both
+    # isoformat); pandas' arithmetic on Timestamps cost each figure about 0.2 ms.
+    first = dt.datetime.combine(lo, dt.time())
+    after = dt.datetime.combine(hi, dt.time()) + dt.timedelta(days=1)
+    pad = (after - first) * 0.01  # a margin, so a mark on the first or last day is drawn whole (whole seconds)
     axis = {"type": "date", "autorange": False, "range": [first - pad, after + pad]}
     days = (hi - lo).days + 1
     if days <= SHORT_RANGE_DAYS:
-        ticks = pd.date_range(first, periods=days, freq="D")[:: -(-days // 10)] + MIDDAY  # at most 10 labels
-        axis |= {"tickvals": list(ticks), "ticktext": [t.date().isoformat() for t in ticks]}
+        ticks = [first + dt.timedelta(days=i) + MIDDAY for i in range(0, days, -(-days // 10))]  # at most 10 labels
+        axis |= {"tickvals": ticks, "ticktext": [t.date().isoformat() for t in ticks]}
     return axis
 
 
