@@ -736,7 +736,9 @@ def statements_chart(
     missing = np.isnat(dates)
     period = np.datetime_as_string(dates.astype("datetime64[M]"), unit="M").astype(object)
     if short:
-        by_day = ~statements["date_precision"].eq("month").fillna(False).to_numpy(bool)
+        # Compared as plain objects (a blank is by day): pandas' comparison of Arrow text cost
+        # more than the chart's counts.
+        by_day = statements["date_precision"].to_numpy(object, na_value="") != "month"
         period[by_day] = np.datetime_as_string(dates[by_day], unit="D")
     # Counted per road on codes: a row counts once under each road it names, and a row with
     # no organisation or date not at all, as a grouping leaves them out. Row by row in Python
