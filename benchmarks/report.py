@@ -20,18 +20,18 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 # What bounds each figure that misses its target, by the figure's name up to its first dot.
 # The profiles behind these sentences are in docs/performance.md, "Where the time goes".
 BOUNDS = {
-    "warm_rerun_same": "the project's own work per rerun, a few milliseconds against floors of 9-17 ms (the "
-    "Timeline's figure, 1.2-2.3 ms; the Map's marks, 1.1-3.7 ms; the sources of a view, 1.2-1.7 ms; the tables' "
-    "takes, the events in range and the sidebar's own work, about 1 ms each; pandas' cost per call), 28-47 % of a "
-    "rerun under the profiler against 50-66 % in Streamlit's commands without a search (with a search, 83-88 % at "
-    "100,000 events is Streamlit's commands); each cell moves by about 0.1 from one run to the next, and range by "
-    "range every page is at 1.30x or less; see Where the time goes",
+    "warm_rerun_same": "the project's own work per rerun, a few milliseconds against floors of 8-45 ms (on "
+    "Statements at 10,000 events: the two said-vs-passed figures, 1.8-3.3 ms; the statements chart, 1.1-2.5 ms; the "
+    "voices table, 1.1-1.4 ms; selecting the statements in view, 0.5-1.5 ms; wording the tables' pages, about 2 ms; "
+    "elsewhere the Timeline's figure, 2.0-2.9 ms, and the Map's marks, 1.1-3.7 ms), 34-36 % of a Statements rerun "
+    "under the profiler against 62-64 % in Streamlit's commands; each cell moves by about 0.1 from one run to the "
+    "next, and range by range every page is at 1.25x or less; see Where the time goes",
     "warm_rerun": "as for the same-output floor, and today's floor draws 4 elements where a page draws 28-150",
     "cold_start": "importing the pages' libraries and the first run of the page; the data comes from the disk cache",
-    "cold_start_first": "at 100,000 events, reading and checking new data once (validate, 0.45-0.53 s in a new "
-    "process: Arrow's parse and the checks of distinct values, unique cells and foreign keys in Arrow; about 40 % of "
-    "the floor's whole start, which reads one file and checks nothing), building the typed frames (0.12 s) and "
-    "putting the events and statements in date order (0.05-0.09 s); see Where the time goes",
+    "cold_start_first": "at 100,000 events, reading and checking new data once (validate, 0.33-0.35 s in a new "
+    "process: Arrow's parse from the files' bytes and the checks of distinct values, unique cells and foreign keys "
+    "in Arrow), then the typed frames in date order (0.14-0.15 s); the floor reads one file and checks nothing; see "
+    "Where the time goes",
     "peak_memory": "the loaded dataset's typed frames and the selection arrays kept for it, beside the floor's "
     "one frame",
     "memory_20_sessions": "each session's view and the elements AppTest keeps for it",
