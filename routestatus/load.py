@@ -134,8 +134,13 @@ def _frame(
         raw = pd.DataFrame([r.values for r in parsed.rows], columns=t.columns, dtype="string")
     frame = typed(t, raw)
     frame["_line"] = lines
-    if order is None or (blanks is not None and _dates_in_order(frame[order[0]], blanks)):
+    if order is None:
         return frame
+    if blanks is not None:
+        if _dates_in_order(frame[order[0]], blanks):
+            return frame
+        # Back in the file's order first, so rows that tie once typed fall as in_date_order puts them.
+        frame = frame.take(np.argsort(at, kind="stable")).reset_index(drop=True)
     return in_date_order(frame, *order)
 
 

@@ -224,7 +224,19 @@ DATE_CASES = {
     ),
     "a day that is not one": lambda header, rows: _cells(header, rows, {"date_start": "2022-02-30"}, 3),
     "a day not padded": lambda header, rows: _cells(header, rows, {"date_start": "2022-1-5"}, 3),
+    # Two rows of one id that are both missing a day once typed, the blank one first in the
+    # file: sorted as text, the other came first, and the typed sort must not keep that.
+    "an id given twice, both without a day": lambda header, rows: _twice(header, rows),
 }
+
+
+def _twice(header, rows):
+    plain = [i for i, row in enumerate(rows) if '"' not in row and len(row.split(",")) == len(header)][:2]
+    for i, day in zip(plain, ("", "2022-13-01"), strict=True):
+        cells = rows[i].split(",")
+        cells[header.index("date_start")], cells[header.index("event_id")] = day, "E999999"
+        rows[i] = ",".join(cells)
+    return rows
 
 
 def _cells(header, rows, values, count):
@@ -254,6 +266,8 @@ def test_rows_put_in_date_order_as_text_come_out_as_sorting_the_typed_frame(case
         _strictly(m)
         strict = load_dataset(root)
     assert used and (used[0] is not None) == (case != "a day not padded")
+    twice = fast.tables["events"][fast.tables["events"]["event_id"].eq("E999999").fillna(False)]["_line"].tolist()
+    assert twice == sorted(twice), "rows that tie once typed stay in the file's order"
     for name in ("events", "statements"):
         pd.testing.assert_frame_equal(fast.tables[name], strict.tables[name], obj=name)
         assert not fast.tables[name]["_line"].is_monotonic_increasing or name == "statements"
