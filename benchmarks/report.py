@@ -25,7 +25,7 @@ BOUNDS = {
     "voices table, 1.1-1.4 ms; selecting the statements in view, 0.5-1.5 ms; wording the tables' pages, about 2 ms; "
     "elsewhere the Timeline's figure, 2.0-2.9 ms, and the Map's marks, 1.1-3.7 ms), 34-36 % of a Statements rerun "
     "under the profiler against 62-64 % in Streamlit's commands; each cell moves by about 0.1 from one run to the "
-    "next, and range by range every page is at 1.25x or less; see Where the time goes",
+    "next, and range by range every page is at 1.28x or less; see Where the time goes",
     "warm_rerun": "as for the same-output floor, and today's floor draws 4 elements where a page draws 28-150",
     "cold_start": "importing the pages' libraries and the first run of the page; the data comes from the disk cache",
     "cold_start_first": "at 100,000 events, reading and checking new data once (validate, 0.33-0.35 s in a new "
