@@ -59,11 +59,12 @@ def _hash(root: Root, stamp: tuple) -> str:
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
+    found = digest.hexdigest()
     with _LOCK:
         if len(_HASHES) > 32:
             _HASHES.clear()
-        _HASHES[stamp] = digest.hexdigest()
-    return digest.hexdigest()
+        _HASHES[stamp] = found
+    return found
 
 
 def fingerprint(root: Root) -> str:

@@ -249,7 +249,7 @@ def read_csv(path: Path, name: str, columns: list[str]) -> CsvRead:
         return out
     out.usable = True
     line = reader.line_num + 1
-    fast = _arrow_rows(text, columns, line, data)
+    fast = _arrow_rows(text.encode("utf-8") if data is None else data, columns, line)
     if fast is not None:
         out.table, out._columns, out._lines = fast
         return out
@@ -305,7 +305,7 @@ def _read_plain_bytes(raw: bytes, columns: list[str]) -> tuple[pa.Table, _Column
         header = raw[:end].decode("utf-8").split(",")
     except UnicodeDecodeError:
         return None
-    return _arrow_rows("", columns, 2, raw) if header == columns else None
+    return _arrow_rows(raw, columns, 2) if header == columns else None
 
 
 _BLOCK = 1 << 20
@@ -357,19 +357,15 @@ def _plain_rfc4180(data: bytes) -> tuple[bool, bool]:
     return True, bool(quoted.any())
 
 
-def _arrow_rows(
-    text: str, columns: list[str], first_line: int, data: bytes | None = None
-) -> tuple[pa.Table, _Columns, list[int]] | None:
+def _arrow_rows(data: bytes, columns: list[str], first_line: int) -> tuple[pa.Table, _Columns, list[int]] | None:
     """The rows of a plain file (see :func:`_plain_rfc4180`) read by Arrow's parser, or None to read it strictly.
 
     Python's reader spends most of a large file's load parsing it (1.8 s of CPU for
     100,000 events, against about 0.2 s here). Any doubt (a file not plain, a row of the
     wrong width, a header Arrow reads otherwise) gives None, and the strict reader, with
-    its line-by-line problems, reads the file instead. ``data``, when given, is ``text``
-    as UTF-8 (the file's own bytes), so it need not be encoded again.
+    its line-by-line problems, reads the file instead. ``data`` is the file as UTF-8: its
+    own bytes, or its text encoded again when a BOM or CRs were taken out.
     """
-    if data is None:
-        data = text.encode("utf-8")
     plain, broken_values = _plain_rfc4180(data)
     if not plain:
         return None

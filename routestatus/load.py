@@ -117,10 +117,9 @@ def _frame(
     blanks = None  # the blank dates, when the text was put in order before typing
     if parsed.table is not None:
         whole = parsed.table
-        at = _text_date_order(whole, *order) if order is not None else None
-        if at is not None:
-            blanks = pc.sum(pc.equal(whole.column(order[0]), "")).as_py() or 0
-            at = at.to_numpy()
+        found = _text_date_order(whole, *order) if order is not None else None
+        if found is not None:
+            at, blanks = found
             if not (at == np.arange(len(at))).all():  # a file kept in date order costs no copy
                 # Taken once, in order, in Arrow: that gives each column in one piece, as the frame
                 # needs, and spares typing and then taking every column again (40 ms at 100,000 events).
@@ -148,11 +147,12 @@ def _frame(
 _DAY_TEXT = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
-def _text_date_order(table: pa.Table, date: str, key: str) -> pa.Array | None:
-    """:func:`in_date_order`'s order worked out on the text, when every date is blank or written as a day; else None.
+def _text_date_order(table: pa.Table, date: str, key: str) -> tuple[np.ndarray, int] | None:
+    """:func:`in_date_order`'s order worked out on the text, and how many dates are blank; else None.
 
-    Blanks are missing, so last, as in pandas; ties by key, then file order. A date in the
-    form that is not a day (2023-02-30) is missing once typed: :func:`_dates_in_order` finds it.
+    Only when every date is blank or written as a day. Blanks are missing, so last, as in
+    pandas; ties by key, then file order. A date in the form that is not a day (2023-02-30)
+    is missing once typed: :func:`_dates_in_order` finds it.
     """
     dates, keys = table.column(date), table.column(key)
     blank = pc.equal(dates, "")
@@ -160,7 +160,8 @@ def _text_date_order(table: pa.Table, date: str, key: str) -> pa.Array | None:
         return None
     missing = pa.scalar(None, pa.string())
     sort = pa.table({"date": pc.if_else(blank, missing, dates), "key": pc.if_else(pc.equal(keys, ""), missing, keys)})
-    return pc.sort_indices(sort, sort_keys=[("date", "ascending"), ("key", "ascending")])
+    order = pc.sort_indices(sort, sort_keys=[("date", "ascending"), ("key", "ascending")])
+    return order.to_numpy(), pc.sum(blank).as_py() or 0
 
 
 def _dates_in_order(dates: pd.Series, blanks: int) -> bool:

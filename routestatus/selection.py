@@ -373,6 +373,5 @@ class Selection:
             at = np.flatnonzero(pc.is_in(ids, value_set=pa.array(sorted(wanted), pa.string())).to_numpy(False))
             last = dict(zip(ids.take(pa.array(at)).to_pylist(), at.tolist(), strict=True))
             return np.asarray(sorted(last.values()), np.int64)
-        if positions is None:
-            positions = self._event_position.now()
+        positions = self._event_position.now()
         return np.asarray(sorted({positions[e] for e in wanted if e in positions}), np.int64)

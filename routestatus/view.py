@@ -571,10 +571,15 @@ class View:
         """
         if "statements" in self.__dict__:  # already taken whole in this rerun
             return self.statements[list(columns)]
-        taken = self.__dict__.setdefault("_statement_columns", {})
+        taken = self._statement_columns
         if columns not in taken:
             taken[columns] = rows_at(self.data.tables["statements"], self._statement_positions, columns)
         return taken[columns]
+
+    @cached_property
+    def _statement_columns(self) -> dict[tuple[str, ...], pd.DataFrame]:
+        """:meth:`statements_with`'s frames, by their columns."""
+        return {}
 
     def count(self, name: str) -> int:
         """The number of rows of the view's table ``name``, without taking them where positions tell."""
